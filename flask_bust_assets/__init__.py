@@ -1,0 +1,19 @@
+"""Cache busting for Flask-Assets: content-hashed bundles, a manifest, safe minifiers."""
+
+from __future__ import annotations
+
+from flask_assets import Bundle
+
+from .errors import BuildError, BustAssetsError, ConfigError, ManifestError, MinifyWarning, UnknownAssetError
+from .extension import BustAssets
+
+__all__ = [
+    "BuildError",
+    "Bundle",
+    "BustAssets",
+    "BustAssetsError",
+    "ConfigError",
+    "ManifestError",
+    "MinifyWarning",
+    "UnknownAssetError",
+]

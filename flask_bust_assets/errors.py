@@ -1,0 +1,34 @@
+"""Exceptions whose messages name the file, bundle or setting and say what to do."""
+
+from __future__ import annotations
+
+BUILD_HINT = "Run `flask assets build` to regenerate it."
+
+
+class BustAssetsError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class ConfigError(BustAssetsError):
+    """A setting has a value we cannot use."""
+
+
+class BuildError(BustAssetsError):
+    """A bundle could not be built; the previous output stays in place."""
+
+    def __init__(self, message: str, *, bundle: str | None = None) -> None:
+        self.bundle = bundle
+        prefix = f"bundle {bundle!r}: " if bundle else ""
+        super().__init__(prefix + message)
+
+
+class ManifestError(BustAssetsError):
+    """The manifest is missing, unreadable or does not name what was asked for."""
+
+
+class UnknownAssetError(ManifestError, LookupError):
+    """A template asked for a bundle the manifest does not know."""
+
+
+class MinifyWarning(UserWarning):
+    """A file was minified by another engine than asked, or left as it was, to keep its meaning."""

@@ -1,0 +1,82 @@
+"""The webassets filters: ``bust_cssmin`` and ``bust_jsmin``.
+
+Names carry a ``bust_`` prefix so they never replace webassets' built-in
+``cssmin``/``jsmin``. Registration happens when this module is imported, as
+webassets' filter names are looked up in its global registry.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as dist_version
+from typing import IO, Any, ClassVar
+
+from webassets.filter import Filter, register_filter
+
+from .minify import DEFAULT_CSS_ENGINE, DEFAULT_JS_ENGINE, check_engine, minify_css, minify_js
+
+
+def _as_bool(value: Any, default: bool) -> bool:
+    if value is None:
+        return default
+    if isinstance(value, str):
+        return value.strip().lower() not in ("0", "false", "no", "off", "")
+    return bool(value)
+
+
+class _Minifier(Filter):  # type: ignore[misc]
+    kind = ""
+    default_engine = ""
+    engine: str | None
+    keep_licence: Any
+
+    def setup(self) -> None:
+        super().setup()
+        self.engine = self.engine or self.default_engine
+        self.keep_licence = _as_bool(self.keep_licence, True)
+        check_engine(self.kind, self.engine)
+
+    def unique(self) -> tuple[Any, ...]:
+        # Part of webassets' cache key: a changed option or engine release must
+        # never return output cached under the old one.
+        engine = self.engine or self.default_engine
+        return (engine, _as_bool(self.keep_licence, True), _version_of(engine), _version_of("flask-bust-assets"))
+
+
+class BustCSSMin(_Minifier):
+    """Minify CSS with the configured engine, keeping its meaning and licence comments."""
+
+    name = "bust_cssmin"
+    kind = "css"
+    default_engine = DEFAULT_CSS_ENGINE
+    options: ClassVar[dict[str, str]] = {"engine": "BUST_ASSETS_CSS_ENGINE", "keep_licence": "BUST_ASSETS_KEEP_LICENCE"}
+
+    def input(self, _in: IO[str], out: IO[str], source_path: str = "<css>", **kw: Any) -> None:
+        """Minify one source file; warnings name ``source_path``."""
+        assert self.engine is not None
+        out.write(minify_css(_in.read(), engine=self.engine, keep_licence=self.keep_licence, source=source_path))
+
+
+class BustJSMin(_Minifier):
+    """Minify JavaScript with the configured engine, keeping its meaning and licence comments."""
+
+    name = "bust_jsmin"
+    kind = "js"
+    default_engine = DEFAULT_JS_ENGINE
+    options: ClassVar[dict[str, str]] = {"engine": "BUST_ASSETS_JS_ENGINE", "keep_licence": "BUST_ASSETS_KEEP_LICENCE"}
+
+    def input(self, _in: IO[str], out: IO[str], source_path: str = "<js>", **kw: Any) -> None:
+        """Minify one source file; warnings name ``source_path``."""
+        assert self.engine is not None
+        out.write(minify_js(_in.read(), engine=self.engine, keep_licence=self.keep_licence, source=source_path))
+
+
+def _version_of(distribution: str) -> str:
+    try:
+        return dist_version(distribution)
+    except PackageNotFoundError:  # an unknown engine name is reported by check_engine
+        return "unknown"
+
+
+register_filter(BustCSSMin)
+register_filter(BustJSMin)

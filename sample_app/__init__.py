@@ -1,0 +1,42 @@
+"""A small real app using flask-bust-assets: factory, bundles, both template styles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, render_template
+
+from flask_bust_assets import Bundle, BustAssets
+
+assets = BustAssets()
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; ``config`` overrides settings (tests pass a tmp manifest path)."""
+    app = Flask(__name__)
+    app.config.update(config or {})
+    assets.init_app(app)
+    if "site_css" not in assets:
+        register_bundles()
+
+    @app.get("/")
+    def index() -> str:
+        return render_template("index.html", items=["template literals", "calc()", "custom properties"])
+
+    @app.get("/helpers")
+    def helpers() -> str:
+        return render_template("helpers.html")
+
+    return app
+
+
+def register_bundles() -> None:
+    """The bundles, declared once for every app this module creates."""
+    assets.register(
+        "site_css",
+        Bundle("css/base.css", "css/layout.css", filters="bust_cssmin", output="gen/site.%(version)s.css"),
+    )
+    assets.register(
+        "site_js",
+        Bundle("js/greet.js", "js/app.js", filters="bust_jsmin", output="gen/site.%(version)s.js"),
+    )
