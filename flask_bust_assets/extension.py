@@ -109,10 +109,7 @@ class BustAssets(Environment):  # type: ignore[misc]
         # webassets' default puts its cache in the static folder, where anyone can download it.
         config.setdefault("ASSETS_CACHE", os.path.join(app.instance_path, "webassets-cache"))
         config.setdefault("ASSETS_MANIFEST", MemoryManifest())
-        config.setdefault(
-            "ASSETS_VERSIONS",
-            ContentHashVersion(config["BUST_ASSETS_DIGEST_ALGORITHM"], int(config["BUST_ASSETS_DIGEST_LENGTH"])),
-        )
+        config.setdefault("ASSETS_VERSIONS", ContentHashVersion())
         config.setdefault("ASSETS_URL_EXPIRE", config["BUST_ASSETS_VERSIONING"] == "query")
 
         app.jinja_env.add_extension(BustAssetsExtension)

@@ -16,15 +16,12 @@ from functools import lru_cache
 from typing import Any
 
 import tinycss2
-import tinycss2.ast
 
 # Function blocks whose whitespace and parentheses carry meaning: cssmin turns
 # calc(100% - (2 * 1rem)) into calc(100% -(2 * 1rem)); rcssmin drops spaces in url().
 CSS_PROTECTED_FUNCTIONS = frozenset(
     {"url", "calc", "-webkit-calc", "-moz-calc", "min", "max", "clamp", "round", "mod", "rem"}
 )
-# tree-sitter node types whose bytes must reach the browser unchanged.
-JS_PROTECTED_NODES = frozenset({"template_string", "regex", "string"})
 
 
 class ProtectionError(ValueError):
@@ -67,53 +64,124 @@ def _free_prefix(text: str) -> str:
 
 
 def protect_css(text: str, *, keep_licence: bool) -> Protected:
-    """Replace strings, url() and math functions; drop ``/*!`` comments unless kept."""
+    """Replace strings, url(), math functions and ``/*!`` comments (dropped unless kept).
+
+    tinycss2 finds where each construct starts; the text is then spliced, not
+    re-serialised, so everything else (escapes such as icon fonts' ``"\\f101"``
+    included) reaches the engine byte for byte.
+    """
+    # The newline normalisation tinycss2 applies, so its line/column match our text.
+    text = text.replace("\0", "\ufffd").replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     nodes = tinycss2.parse_component_value_list(text, skip_comments=False)
+    line_starts = [0]
+    for line in text.split("\n"):
+        line_starts.append(line_starts[-1] + len(line) + 1)
     protected = Protected(text="", prefix=_free_prefix(text))
-    _swap_css(nodes, protected, keep_licence)
-    protected.text = tinycss2.serialize(nodes)
+    pieces: list[str] = []
+    cursor = 0
+    for node in _css_spans(nodes, keep_licence):
+        start = line_starts[node.source_line - 1] + node.source_column - 1
+        end = _css_end(text, start, node.type)
+        pieces.append(text[cursor:start])
+        if node.type == "comment" and not keep_licence:
+            pieces.append(" ")
+        else:
+            pieces.append(f'"{protected.prefix}{len(protected.originals)}__"')
+            protected.originals.append(text[start:end])
+        cursor = end
+    pieces.append(text[cursor:])
+    protected.text = "".join(pieces)
     return protected
 
 
-def _swap_css(nodes: list[Any], protected: Protected, keep_licence: bool) -> None:
-    for i, node in enumerate(nodes):
+def _css_spans(nodes: list[Any], keep_licence: bool) -> list[Any]:
+    """Outermost protected nodes and licence comments, in source order."""
+    found: list[Any] = []
+    for node in nodes:
         if node.type == "error":
             raise ProtectionError(f"line {node.source_line}: {node.message}")
-        if node.type == "comment" and node.value.startswith("!") and not keep_licence:
-            nodes[i] = tinycss2.ast.WhitespaceToken(node.source_line, node.source_column, " ")
-        elif node.type in ("string", "url") or (node.type == "function" and node.lower_name in CSS_PROTECTED_FUNCTIONS):
-            nodes[i] = _css_placeholder(node, protected)
+        if _is_protected_css(node):
+            found.append(node)
         elif node.type == "function":
-            _swap_css(node.arguments, protected, keep_licence)
+            found.extend(_css_spans(node.arguments, keep_licence))
         elif node.type in ("() block", "[] block", "{} block"):
-            _swap_css(node.content, protected, keep_licence)
+            found.extend(_css_spans(node.content, keep_licence))
+    return found
 
 
-def _css_placeholder(node: Any, protected: Protected) -> Any:
-    value = f"{protected.prefix}{len(protected.originals)}__"
-    # Strings and url() tokens keep their source spelling (escapes included).
-    protected.originals.append(getattr(node, "representation", None) or node.serialize())
-    return tinycss2.ast.StringToken(node.source_line, node.source_column, value, f'"{value}"')
+def _is_protected_css(node: Any) -> bool:
+    if node.type == "comment":
+        return bool(node.value.startswith("!"))
+    return node.type in ("string", "url") or (node.type == "function" and node.lower_name in CSS_PROTECTED_FUNCTIONS)
+
+
+def _css_end(text: str, start: int, kind: str) -> int:
+    """Where the comment, string, url() or function that starts at ``start`` ends."""
+    if kind == "comment":
+        end = text.find("*/", start + 2)
+        return len(text) if end < 0 else end + 2
+    if kind == "string":
+        return _string_end(text, start)
+    depth = 0
+    i = start
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char in "\"'" and kind == "function":
+            i = _string_end(text, i)
+            continue
+        if text.startswith("/*", i) and kind == "function":
+            i = _css_end(text, i, "comment")
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return len(text)
+
+
+def _string_end(text: str, start: int) -> int:
+    quote = text[start]
+    i = start + 1
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+        elif text[i] == quote:
+            return i + 1
+        elif text[i] == "\n":  # an unclosed string ends at the line break
+            return i
+        else:
+            i += 1
+    return len(text)
 
 
 @lru_cache(maxsize=1)
-def _js_parser() -> Any:
+def _js_parser() -> tuple[Any, Any]:
     import tree_sitter
     import tree_sitter_javascript
 
-    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_javascript.language()))
+    language = tree_sitter.Language(tree_sitter_javascript.language())
+    # A query runs in C: three times faster than walking every node in Python.
+    query = tree_sitter.Query(language, "[(template_string) (regex) (string) (comment)] @node")
+    return tree_sitter.Parser(language), query
 
 
 def protect_js(text: str, *, keep_licence: bool) -> Protected:
     """Replace strings, template literals and regexes; drop ``/*!`` comments unless kept."""
     source = text.encode("utf-8")
-    tree = _js_parser().parse(source)
+    parser, query = _js_parser()
+    tree = parser.parse(source)
     if tree.root_node.has_error:
         raise ProtectionError(f"not valid JavaScript near line {_first_error_line(tree.root_node)}")
     protected = Protected(text="", prefix=_free_prefix(text))
     pieces: list[bytes] = []
     cursor = 0
-    for node in _js_spans(tree.root_node, keep_licence):
+    for node in _js_spans(query, tree.root_node, keep_licence):
         pieces.append(source[cursor : node.start_byte])
         original = source[node.start_byte : node.end_byte]
         if node.type == "comment":
@@ -128,17 +196,20 @@ def protect_js(text: str, *, keep_licence: bool) -> Protected:
     return protected
 
 
-def _js_spans(node: Any, keep_licence: bool) -> list[Any]:
+def _js_spans(query: Any, root: Any, keep_licence: bool) -> list[Any]:
     """Outermost protected nodes (and licence comments to drop), in source order."""
+    import tree_sitter
+
+    captured = tree_sitter.QueryCursor(query).captures(root).get("node", [])
     found: list[Any] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        drop_comment = current.type == "comment" and not keep_licence and current.text.startswith(b"/*!")
-        if current.type in JS_PROTECTED_NODES or drop_comment:
-            found.append(current)
-        else:
-            stack.extend(reversed(current.children))
+    end = -1
+    for node in sorted(captured, key=lambda n: n.start_byte):
+        if node.start_byte < end:
+            continue  # inside a template literal already protected whole
+        if node.type == "comment" and (keep_licence or not (node.text or b"").startswith(b"/*!")):
+            continue
+        found.append(node)
+        end = node.end_byte
     return found
 
 

@@ -17,11 +17,11 @@ from .digest import DEFAULT_ALGORITHM, DEFAULT_LENGTH, content_digest
 
 
 class ContentHashVersion(Version):  # type: ignore[misc]
-    """Version = digest of the final output bytes, identical on every machine."""
+    """Version = digest of the final output bytes, identical on every machine.
 
-    def __init__(self, algorithm: str = DEFAULT_ALGORITHM, length: int = DEFAULT_LENGTH) -> None:
-        self.algorithm = algorithm
-        self.length = length
+    Algorithm and length come from BUST_ASSETS_DIGEST_ALGORITHM/_LENGTH at call
+    time, so one instance serves every app.
+    """
 
     def determine_version(self, bundle: Any, ctx: Any, hunk: Any = None) -> str:
         """Digest ``hunk`` if given, else the existing output file."""
@@ -32,7 +32,9 @@ class ContentHashVersion(Version):  # type: ignore[misc]
                     "manifest knows it: run `flask assets build`"
                 )
             hunk = FileHunk(bundle.resolve_output(ctx))
-        return content_digest(hunk.data().encode("utf-8"), self.algorithm, self.length)
+        algorithm = ctx.get("BUST_ASSETS_DIGEST_ALGORITHM") or DEFAULT_ALGORITHM
+        length = int(ctx.get("BUST_ASSETS_DIGEST_LENGTH") or DEFAULT_LENGTH)
+        return content_digest(hunk.data().encode("utf-8"), algorithm, length)
 
 
 class MemoryManifest(Manifest):  # type: ignore[misc]

@@ -1,0 +1,70 @@
+"""Shared test helpers: real files on disk, real tools, real apps."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from flask_bust_assets import BustAssets
+
+REQUIRE_E2E = os.environ.get("BUST_REQUIRE_E2E") == "1"
+FLASK = str(Path(sys.executable).with_name("flask"))
+CACHE = Path(os.environ.get("BUST_TEST_CACHE", Path(__file__).resolve().parent.parent / ".cache"))
+
+
+def need_executable(name: str) -> str:
+    """The path of tool ``name``; skip without it, or fail under BUST_REQUIRE_E2E=1."""
+    path = shutil.which(name)
+    if path:
+        return path
+    if REQUIRE_E2E:
+        pytest.fail(f"{name} is required when BUST_REQUIRE_E2E=1; .ci/run installs it")
+    pytest.skip(f"{name} is not installed")
+
+
+def write(root: Path, rel: str, text: str) -> Path:
+    """Write ``text`` to ``root/rel``, creating folders."""
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def make_app(root: Path, config: dict[str, object] | None = None) -> tuple[Flask, BustAssets]:
+    """A Flask app rooted at ``root`` (static folder ``root/static``) with BustAssets."""
+    app = Flask("site", root_path=str(root), instance_path=str(root / "instance"))
+    app.config.update(TESTING=True, **(config or {}))
+    return app, BustAssets(app)
+
+
+def npm_package(spec: str) -> Path:
+    """Fetch ``name@version`` with ``npm pack`` once into the cache; return its unpacked folder."""
+    name, _, version = spec.rpartition("@")
+    target = CACHE / "npm" / f"{name}-{version}"
+    if (target / "package.json").exists():
+        return target
+    npm = need_executable("npm")
+    download = CACHE / "npm" / "tarballs"
+    download.mkdir(parents=True, exist_ok=True)
+    out = subprocess.run(
+        [npm, "pack", spec, "--pack-destination", str(download), "--silent"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    tarball = download / out.stdout.strip().splitlines()[-1]
+    staging = target.with_name(target.name + ".tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    with tarfile.open(tarball) as archive:
+        archive.extractall(staging, filter="data")
+    os.replace(staging / "package", target)
+    shutil.rmtree(staging, ignore_errors=True)
+    return target

@@ -1,0 +1,173 @@
+"""build.py through a real app: digests, files, manifest, determinism, bad input."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask_assets import Bundle
+
+from flask_bust_assets import BustAssets, BustAssetsError
+from flask_bust_assets.build import build_all
+from flask_bust_assets.digest import content_digest, integrity
+
+from .helpers import make_app, write
+
+CSS = "/*! licence */\nbody {\n  margin : 0;\n  padding: calc(100% - (2 * 1rem));\n}\n"
+JS = "const greet = (w) => `Hello ${w}  !`;\nwindow.greeting = greet('you');\n"
+
+
+def site(root: Path, config: dict[str, object] | None = None) -> tuple[Flask, BustAssets]:
+    write(root, "static/css/a.css", CSS)
+    write(root, "static/js/a.js", JS)
+    app, assets = make_app(root, config)
+    assets.register("css", Bundle("css/a.css", filters="bust_cssmin", output="gen/site.%(version)s.css"))
+    assets.register("js", Bundle("js/a.js", filters="bust_jsmin", output="gen/site.%(version)s.js"))
+    return app, assets
+
+
+def build(app: Flask, assets: BustAssets):  # type: ignore[no-untyped-def]
+    with app.app_context():
+        return build_all(assets, app.extensions["bust_assets"].settings.build)
+
+
+def test_output_is_named_by_the_digest_of_its_bytes(tmp_path: Path) -> None:
+    app, assets = site(tmp_path)
+    report = build(app, assets)
+    assert report.manifest_written and not report.failed
+    doc = json.loads((tmp_path / "assets-manifest.json").read_text())
+    (entry,) = doc["bundles"]["css"]
+    data = (tmp_path / "static" / entry["path"]).read_bytes()
+    assert data == b"/*! licence */ body{margin:0;padding:calc(100% - (2 * 1rem))}"
+    assert entry["path"] == f"gen/site.{hashlib.sha256(data).hexdigest()[:16]}.css"
+    assert entry["integrity"] == integrity(data)
+    assert (entry["size"], entry["source_size"]) == (len(data), len(CSS.encode()))
+
+
+def test_two_builds_in_different_folders_give_identical_names_and_bytes(tmp_path: Path) -> None:
+    trees = []
+    for name in ("one", "two"):
+        root = tmp_path / name
+        app, assets = site(root)
+        build(app, assets)
+        files = {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "static" / "gen").rglob("*")}
+        trees.append((files, (root / "assets-manifest.json").read_bytes()))
+    assert trees[0] == trees[1]
+    assert len(trees[0][0]) == 2
+
+
+def test_changing_a_source_changes_only_its_bundle(tmp_path: Path) -> None:
+    app, assets = site(tmp_path)
+    build(app, assets)
+    before = json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]
+    write(tmp_path, "static/css/a.css", CSS.replace("margin : 0", "margin : 1px"))
+    build(app, assets)
+    after = json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]
+    assert after["js"] == before["js"]
+    assert after["css"][0]["path"] != before["css"][0]["path"]
+    # The old generation is still on disk for pages rendered before the build.
+    assert (tmp_path / "static" / before["css"][0]["path"]).exists()
+
+
+def test_output_without_placeholder_gets_the_digest_inserted(tmp_path: Path) -> None:
+    app, assets = site(tmp_path)
+    assets.register("plain", Bundle("css/a.css", filters="bust_cssmin", output="gen/plain.css"))
+    build(app, assets)
+    (entry,) = json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]["plain"]
+    data = (tmp_path / "static" / entry["path"]).read_bytes()
+    assert entry["path"] == f"gen/plain.{content_digest(data)}.css"
+    assert not (tmp_path / "static" / "gen" / "plain.css").exists()
+
+
+def test_query_string_versioning_keeps_the_name_and_adds_v(tmp_path: Path) -> None:
+    app, assets = site(tmp_path, {"BUST_ASSETS_VERSIONING": "query"})
+    assets.register("plain", Bundle("css/a.css", filters="bust_cssmin", output="gen/plain.css"))
+    build(app, assets)
+    (entry,) = json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]["plain"]
+    data = (tmp_path / "static" / "gen" / "plain.css").read_bytes()
+    assert (entry["path"], entry["query"]) == ("gen/plain.css", f"v={content_digest(data)}")
+
+
+def test_digest_algorithm_and_length_are_configurable(tmp_path: Path) -> None:
+    app, assets = site(tmp_path, {"BUST_ASSETS_DIGEST_ALGORITHM": "sha1", "BUST_ASSETS_DIGEST_LENGTH": 10})
+    build(app, assets)
+    (entry,) = json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]["css"]
+    data = (tmp_path / "static" / entry["path"]).read_bytes()
+    assert entry["path"] == f"gen/site.{hashlib.sha1(data).hexdigest()[:10]}.css"
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_missing_source_fails_naming_file_and_leaves_last_good_build(tmp_path: Path) -> None:
+    app, assets = site(tmp_path)
+    build(app, assets)
+    before = _snapshot(tmp_path / "static") | {"manifest": (tmp_path / "assets-manifest.json").read_bytes()}
+    write(tmp_path, "static/js/a.js", JS + "window.changed = 1;\n")  # js would build fine...
+    assets.register("broken", Bundle("css/missing.css", filters="bust_cssmin", output="gen/b.%(version)s.css"))
+    report = build(app, assets)
+    assert not report.manifest_written
+    (failed,) = report.failed
+    assert failed.name == "broken"
+    assert "bundle 'broken': source file" in str(failed.error)
+    assert "static/css/missing.css does not exist" in str(failed.error)
+    after = _snapshot(tmp_path / "static") | {"manifest": (tmp_path / "assets-manifest.json").read_bytes()}
+    del after["js/a.js"], before["js/a.js"]
+    assert after == before  # ...but nothing was written: not even the js bundle
+
+
+def test_output_outside_the_static_folder_is_refused(tmp_path: Path) -> None:
+    app, assets = site(tmp_path)
+    assets.register("escape", Bundle("css/a.css", output="../../outside.%(version)s.css"))
+    report = build(app, assets)
+    (failed,) = report.failed
+    assert "outside the static folder" in str(failed.error)
+    assert not list(tmp_path.parent.glob("outside.*"))
+
+
+def test_bundle_without_output_is_refused_with_the_fix(tmp_path: Path) -> None:
+    app, assets = site(tmp_path)
+    assets.register("nooutput", Bundle("css/a.css", filters="bust_cssmin"))
+    (failed,) = build(app, assets).failed
+    expected = "bundle 'nooutput': has no output file; give it one, e.g. output='gen/nooutput.%(version)s.css'"
+    assert str(failed.error) == expected
+
+
+def test_unknown_engine_fails_the_bundle_naming_the_setting(tmp_path: Path) -> None:
+    app, assets = site(tmp_path, {"BUST_ASSETS_CSS_ENGINE": "csso"})
+    (failed,) = build(app, assets).failed
+    assert failed.name == "css"
+    assert "BUST_ASSETS_CSS_ENGINE" in str(failed.error) and "'csso'" in str(failed.error)
+
+
+def test_filter_options_are_part_of_the_cache_key(tmp_path: Path) -> None:
+    # Stock webassets returns the cached output here: Filter.unique() is False.
+    app, assets = site(tmp_path)
+    build(app, assets)
+    assert list((tmp_path / "instance" / "webassets-cache").iterdir())  # the cache is in use
+    # A new process with the option changed: new app, same folders, same cache.
+    app, assets = site(tmp_path, {"BUST_ASSETS_KEEP_LICENCE": False})
+    build(app, assets)
+    (entry,) = json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]["css"]
+    assert b"licence" not in (tmp_path / "static" / entry["path"]).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("BUST_ASSETS_VERSIONING", "path", r"BUST_ASSETS_VERSIONING is 'path'; use 'filename' \(default\) or 'query'"),
+        ("BUST_ASSETS_DIGEST_LENGTH", "long", "BUST_ASSETS_DIGEST_LENGTH must be a whole number"),
+        ("BUST_ASSETS_MANIFEST", "static/assets-manifest.json", "BUST_ASSETS_MANIFEST is .* inside the static folder"),
+        ("ASSETS_CACHE", "static/.cache", "ASSETS_CACHE is .* inside the static folder"),
+    ],
+)
+def test_bad_settings_are_refused_naming_the_key(tmp_path: Path, key: str, value: str, message: str) -> None:
+    if key in ("BUST_ASSETS_MANIFEST", "ASSETS_CACHE"):
+        value = str(tmp_path / value)
+    app, assets = site(tmp_path, {key: value})
+    with pytest.raises(BustAssetsError, match=message):
+        build(app, assets)

@@ -1,0 +1,122 @@
+"""`flask assets build` through the real flask executable and app.test_cli_runner()."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+from flask_assets import Bundle
+
+from .helpers import FLASK, make_app, write
+
+APP = """
+from flask import Flask
+from flask_bust_assets import Bundle, BustAssets
+
+app = Flask(__name__)
+assets = BustAssets(app)
+assets.register("css", Bundle("css/a.css", filters="bust_cssmin", output="gen/a.%(version)s.css"))
+assets.register("js", Bundle("js/a.js", filters="bust_jsmin", output="gen/a.%(version)s.js"))
+{extra}
+"""
+
+STOCK_APP = """
+from flask import Flask
+from flask_assets import Bundle, Environment
+
+app = Flask(__name__)
+assets = Environment(app)
+assets.register("css", Bundle("css/a.css", filters="cssmin", output="gen/stock.css"))
+"""
+
+
+def project(root: Path, extra: str = "") -> Path:
+    write(root, "app.py", APP.format(extra=extra))
+    write(root, "static/css/a.css", "/*! keep */\nbody { color : red }\n")
+    write(root, "static/js/a.js", "window.x = `a  b`;\n")
+    return root
+
+
+def flask(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    return subprocess.run(
+        [FLASK, "--app", "app", *args], cwd=root, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_build_prints_a_line_per_bundle_and_writes_the_manifest(tmp_path: Path) -> None:
+    result = flask(project(tmp_path), "assets", "build")
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]
+    lines = result.stdout.splitlines()
+    for i, name in enumerate(("css", "js")):
+        entry = manifest[name][0]
+        assert re.fullmatch(
+            rf"built   {name}  {re.escape(entry['path'])}  {entry['source_size']} B -> {entry['size']} B  \d+ ms",
+            lines[i],
+        )
+        assert (tmp_path / "static" / entry["path"]).stat().st_size == entry["size"]
+    assert lines[-1] == f"Wrote {tmp_path / 'assets-manifest.json'} (2 bundles)."
+
+
+def test_missing_source_exits_non_zero_and_keeps_the_last_good_manifest(tmp_path: Path) -> None:
+    project(tmp_path)
+    assert flask(tmp_path, "assets", "build").returncode == 0
+    good = (tmp_path / "assets-manifest.json").read_bytes()
+    (tmp_path / "static/js/a.js").unlink()
+    result = flask(tmp_path, "assets", "build")
+    assert result.returncode == 1
+    assert "FAILED  bundle 'js': source file" in result.stderr
+    assert "static/js/a.js does not exist; fix the path in the bundle or create the file" in result.stderr
+    assert "Nothing was written; the previous manifest" in result.stderr
+    assert (tmp_path / "assets-manifest.json").read_bytes() == good
+
+
+def test_bad_setting_exits_non_zero_naming_it(tmp_path: Path) -> None:
+    project(tmp_path, extra='app.config["BUST_ASSETS_VERSIONING"] = "hash"')
+    result = flask(tmp_path, "assets", "build")
+    assert result.returncode == 1
+    assert "BUST_ASSETS_VERSIONING is 'hash'" in result.stderr
+
+
+def test_minifier_warnings_reach_the_terminal(tmp_path: Path) -> None:
+    project(tmp_path, extra='app.config["BUST_ASSETS_CSS_ENGINE"] = "cssmin"')
+    write(tmp_path, "static/css/a.css", ":root { --gap: 0px }\n")
+    result = flask(tmp_path, "assets", "build")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"warning: .*static/css/a\.css: cssmin would corrupt a zero length", result.stderr)
+
+
+def test_clean_refuses_rather_than_deleting_current_files(tmp_path: Path) -> None:
+    project(tmp_path)
+    flask(tmp_path, "assets", "build")
+    before = sorted(p.name for p in (tmp_path / "static/gen").iterdir())
+    result = flask(tmp_path, "assets", "clean")
+    assert result.returncode != 0
+    assert "does not clean old generations yet" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "static/gen").iterdir()) == before
+
+
+def test_stock_flask_assets_apps_keep_stock_commands(tmp_path: Path) -> None:
+    write(tmp_path, "app.py", STOCK_APP)
+    write(tmp_path, "static/css/a.css", "body { color : red }\n")
+    result = flask(tmp_path, "assets", "build")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "static/gen/stock.css").read_text() == "body{color:red}"
+    assert not (tmp_path / "assets-manifest.json").exists()
+
+
+def test_cli_runner(tmp_path: Path) -> None:
+    write(tmp_path, "static/css/a.css", "body { color : red }\n")
+    app, assets = make_app(tmp_path)
+    assets.register("css", Bundle("css/a.css", filters="bust_cssmin", output="gen/a.%(version)s.css"))
+    result = app.test_cli_runner().invoke(args=["assets", "build"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("built   css  gen/a.")
+    (tmp_path / "static/css/a.css").unlink()
+    result = app.test_cli_runner().invoke(args=["assets", "build"])
+    assert result.exit_code == 1
+    assert "source file" in result.output

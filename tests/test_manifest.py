@@ -1,0 +1,46 @@
+"""manifest.py: round trip, atomic save, clear errors on missing or corrupt files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flask_bust_assets import manifest
+from flask_bust_assets.errors import ManifestError
+from flask_bust_assets.manifest import BundleOutput, ManifestData
+
+ENTRY = BundleOutput(
+    path="gen/site.0123456789abcdef.css",
+    digest="0123456789abcdef",
+    integrity="sha384-OLBgp1GsljhM2TJ+sbHjaiH9txEUvgdDTAzHv2P24donTt6/529l+9Ua0vFImLlb",
+    size=10,
+    source_size=20,
+)
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    path = str(tmp_path / "m.json")
+    manifest.save(path, ManifestData(bundles={"site": (ENTRY,)}))
+    assert manifest.load(path).bundles == {"site": (ENTRY,)}
+    assert [p.name for p in tmp_path.iterdir()] == ["m.json"]  # no temp file left behind
+
+
+def test_same_data_same_bytes(tmp_path: Path) -> None:
+    a = ManifestData(bundles={"b": (ENTRY,), "a": (ENTRY,)})
+    b = ManifestData(bundles={"a": (ENTRY,), "b": (ENTRY,)})
+    assert a.to_json() == b.to_json()
+
+
+def test_missing_manifest_says_run_build(tmp_path: Path) -> None:
+    path = tmp_path / "absent.json"
+    with pytest.raises(ManifestError, match=r"No manifest at .*absent\.json\. Run `flask assets build`"):
+        manifest.load(str(path))
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"format": 99, "bundles": {}}', '{"format": 1}', "[]"])
+def test_corrupt_manifest_names_file_and_fix(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "m.json"
+    path.write_text(content)
+    with pytest.raises(ManifestError, match=r"m\.json is corrupt .*Run `flask assets build`"):
+        manifest.load(str(path))

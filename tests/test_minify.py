@@ -1,0 +1,139 @@
+"""minify.py: every engine keeps the meaning of every known hazard.
+
+JavaScript fixtures are run in node, original and minified, and must compute the
+same value; CSS fixtures must keep the fragile construct byte for byte and parse.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import warnings
+
+import pytest
+import tinycss2
+
+from flask_bust_assets.errors import ConfigError, MinifyWarning
+from flask_bust_assets.minify import CSS_ENGINES, JS_ENGINES, minify_css, minify_js
+
+from .helpers import need_executable
+
+CSS_HAZARDS = {
+    # cssmin 0.2.0: calc(100% -(2 * 1rem)), which browsers reject
+    "calc-nested": ("a{width:calc(100% - (2 * 1rem))}", "calc(100% - (2 * 1rem))"),
+    "calc-negative": ("a{width:calc(1px + -2px)}", "calc(1px + -2px)"),
+    "math-functions": ("a{width:clamp(1rem, 2vw + 1px, 3rem);height:min(10px, 5%)}", "2vw + 1px"),
+    # cssmin collapses runs of spaces inside strings
+    "string-spaces": ('a:before{content:"  two  spaces "}', '"  two  spaces "'),
+    "grid-areas": ('a{grid-template-areas:"a  b" "c  d"}', '"a  b" "c  d"'),
+    # cssmin treats a comment inside a string as a comment
+    "string-comment": ('a:after{content:"/* not a comment */"}', '"/* not a comment */"'),
+    # rcssmin 1.3.0 drops the space inside a quoted url(): url("ab.png")
+    "url-spaces": ('a{background:url( "a b.png" )}', '"a b.png"'),
+    "data-uri": ("a{background:url(\"data:image/svg+xml,<svg  xmlns='x'/>\")}", "<svg  xmlns='x'/>"),
+    # cssmin: --x:0, which breaks calc(var(--x) + 1px)
+    "custom-property-zero": ("a{--x:0px;width:calc(var(--x) + 1px)}", "--x:0px"),
+    "flex-basis-percent": ("a{flex:1 1 0%}", "1 1 0%"),
+    # cssmin: "or(" and "not(" become function tokens
+    "media-or": ("@media (min-width:1px) or (max-width:2px){a{b:c}}", "or (max-width:2px)"),
+    "supports-not": ("@supports not (display:grid){a{b:c}}", "not (display:grid)"),
+    "escaped-string": ('a:before{content:"\\201C"}', '"\\201C"'),
+}
+
+JS_HAZARDS = {
+    # jsmin 3.0.1 strips the spaces and everything after "//", closing backtick included
+    "template-literal": "const w='a', n=2; R = `Hello ${w}  and ${n} items // not a comment`;",
+    # rjsmin 1.3.0 drops the space in `inner 'q'`
+    "nested-template": "const x='x'; R = `${x + `inner 'q'`}`;",
+    "tagged-template": "const tag = (s, ...v) => s.raw.join('|') + v.join(','); R = tag`x  ${1}  y`;",
+    "regex-with-backtick": "R = /a`b\\/\\/c/g.source + '|' + 'x/y'.split(/\\//g).length;",
+    "division-chain": "const a = 8, b = 2, c = 2; R = a / b / c + 4/2;",
+    "plus-plus": "let b = 1, c = 1; R = [b + ++c, b - -c];",
+    "asi-newline": "let x = 1, y = 2, z = 3\nx = y\n++z\nR = [x, y, z];",
+    "comment-like-strings": "R = ['// not', '/* not */', \"it's\"].join('');",
+    "arrow-and-spread": "const f = (...xs) => xs.reduce((a, b) => a + b, 0); R = f(1, 2, 3);",
+}
+
+
+@pytest.mark.parametrize("engine", sorted(CSS_ENGINES))
+@pytest.mark.parametrize("hazard", sorted(CSS_HAZARDS))
+def test_css_engine_keeps_hazard(engine: str, hazard: str) -> None:
+    source, must_keep = CSS_HAZARDS[hazard]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = minify_css(source, engine=engine, source=f"{hazard}.css")
+    # A fallback is allowed, never silently: each warning names the file.
+    assert all(f"{hazard}.css: cssmin would corrupt" in str(w.message) for w in caught)
+    assert engine == "cssmin" or not caught
+    assert must_keep in out
+    assert len(out) <= len(source)
+    assert not [n for n in tinycss2.parse_stylesheet(out) if n.type == "error"]
+
+
+@pytest.mark.parametrize("engine", sorted(JS_ENGINES))
+@pytest.mark.parametrize("hazard", sorted(JS_HAZARDS))
+def test_js_engine_keeps_meaning(engine: str, hazard: str) -> None:
+    node = need_executable("node")
+    source = "let R;\n" + JS_HAZARDS[hazard]
+    out = minify_js(source, engine=engine, source=f"{hazard}.js")
+    assert len(out) < len(source)
+
+    def run(code: str) -> object:
+        result = subprocess.run(
+            [node, "-e", code + "\n;console.log(JSON.stringify(R))"], capture_output=True, text=True, timeout=30
+        )
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    assert run(out) == run(source)
+
+
+@pytest.mark.parametrize("engine", sorted(JS_ENGINES))
+def test_template_literal_survives_without_node(engine: str) -> None:
+    out = minify_js("const s = `Hello ${w}  and ${n} items // not a comment`;", engine=engine)
+    assert "`Hello ${w}  and ${n} items // not a comment`" in out
+
+
+@pytest.mark.parametrize("engine", sorted(CSS_ENGINES))
+def test_css_licence_comment_kept_by_default_and_dropped_on_request(engine: str) -> None:
+    source = "/*! Licence: MIT */\n/* plain */\na { color : red }"
+    assert "Licence: MIT" in minify_css(source, engine=engine)
+    dropped = minify_css(source, engine=engine, keep_licence=False)
+    assert "Licence" not in dropped
+    assert "color:red" in dropped
+
+
+@pytest.mark.parametrize("engine", sorted(JS_ENGINES))
+def test_js_licence_comment_kept_by_default_and_dropped_on_request(engine: str) -> None:
+    source = "/*! Licence: MIT */\n// plain\nvar a = 1;"
+    assert "/*! Licence: MIT */" in minify_js(source, engine=engine)
+    dropped = minify_js(source, engine=engine, keep_licence=False)
+    assert "Licence" not in dropped
+    assert "var a=1;" in dropped
+
+
+def test_cssmin_hazard_falls_back_with_a_warning_naming_the_file() -> None:
+    with pytest.warns(MinifyWarning, match=r"theme\.css: cssmin would corrupt a zero length .* rcssmin"):
+        out = minify_css("a{--gap:0px}", engine="cssmin", source="static/theme.css")
+    assert out == "a{--gap:0px}"
+
+
+def test_cssmin_still_minifies_safe_input_itself() -> None:
+    # #FFFFFF -> #FFF is cssmin's own work; rcssmin keeps colours as written.
+    assert minify_css("a { color : #FFFFFF }", engine="cssmin") == "a{color:#FFF}"
+
+
+@pytest.mark.parametrize(
+    ("func", "source", "kind"),
+    [(minify_js, "let x = (;", "JavaScript"), (minify_css, "a { b: c ) }", "CSS")],
+)
+def test_unparseable_input_is_left_as_is_with_a_warning(func: object, source: str, kind: str) -> None:
+    with pytest.warns(MinifyWarning, match=rf"broken\.file: left unminified because it does not parse as {kind}"):
+        assert func(source, source="broken.file") == source  # type: ignore[operator]
+
+
+def test_unknown_engine_names_setting_and_choices() -> None:
+    with pytest.raises(ConfigError, match=r"BUST_ASSETS_JS_ENGINE .*'uglify'.*jsmin, rjsmin"):
+        minify_js("var a;", engine="uglify")
+    with pytest.raises(ConfigError, match=r"BUST_ASSETS_CSS_ENGINE .*cssmin, rcssmin"):
+        minify_css("a{}", engine="csso")

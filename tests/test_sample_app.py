@@ -1,0 +1,85 @@
+"""The sample app, built with the real CLI and served by a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .helpers import FLASK, need_executable
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return bytes(response.read())
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    root = tmp_path_factory.mktemp("sample")
+    shutil.copytree(REPO / "sample_app", root / "sample_app", ignore=shutil.ignore_patterns("gen", "*.json"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    build = subprocess.run(
+        [FLASK, "--app", "sample_app", "assets", "build"], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert build.returncode == 0, build.stderr
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "sample_app", "run", "--port", str(port)],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                fetch(base + "/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base, root
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize("page", ["/", "/helpers"])
+def test_pages_reference_only_hashed_assets_with_matching_integrity(server: tuple[str, Path], page: str) -> None:
+    base, _ = server
+    html = fetch(base + page).decode()
+    tags = re.findall(r'<(?:link|script) [^>]*?(?:href|src)="([^"]+)" integrity="([^"]+)"', html)
+    assert {Path(url).suffix for url, _ in tags} == {".css", ".js"}
+    for url, integrity in tags:
+        assert re.fullmatch(r"/static/gen/site\.[0-9a-f]{16}\.(css|js)", url)
+        body = fetch(base + url)
+        assert integrity == "sha384-" + base64.b64encode(hashlib.sha384(body).digest()).decode()
+        assert url.split(".")[-2] == hashlib.sha256(body).hexdigest()[:16]
+
+
+def test_sample_js_output_is_valid_javascript(server: tuple[str, Path]) -> None:
+    node = need_executable("node")
+    _, root = server
+    for path in (root / "sample_app/static/gen").glob("*.js"):
+        result = subprocess.run([node, "--check", str(path)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr

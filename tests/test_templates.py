@@ -1,0 +1,203 @@
+"""Templates: {% assets %}, <% %> delimiters, asset_url, asset_tags, both modes."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask, render_template_string
+from flask_assets import Bundle
+
+from flask_bust_assets import BustAssets, ManifestError, UnknownAssetError
+from flask_bust_assets.build import build_all
+
+from .helpers import make_app, write
+
+CSS = "body {\n  color : red;\n}\n"
+JS = "window.answer = (() => `4${2}`)();\n"
+TAG = '{% assets "css" %}<link href="{{ ASSET_URL }}" integrity="{{ ASSET_SRI }}">{% endassets %}'
+
+
+def register(assets: BustAssets) -> None:
+    assets.register("css", Bundle("css/a.css", filters="bust_cssmin", output="gen/a.%(version)s.css"))
+    assets.register("js", Bundle("js/a.js", filters="bust_jsmin", output="gen/a.%(version)s.js"))
+
+
+def built_site(root: Path, config: dict[str, Any] | None = None, app: Flask | None = None, css: str = CSS) -> Flask:
+    """Sources, bundles, a production build; returns the app in production mode."""
+    write(root, "static/css/a.css", css)
+    write(root, "static/js/a.js", JS)
+    if app is None:
+        app, assets = make_app(root, config)
+        register(assets)
+    with app.app_context():
+        state = app.extensions["bust_assets"]
+        assert build_all(state.env, state.settings.build).manifest_written
+    return app
+
+
+def render(app: Flask, source: str, base_url: str | None = None) -> str:
+    with app.test_request_context("/", base_url=base_url):
+        return render_template_string(source)
+
+
+def sri(data: bytes) -> str:
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
+
+
+def test_assets_tag_gives_hashed_url_and_sri_of_the_served_bytes(tmp_path: Path) -> None:
+    app = built_site(tmp_path)
+    html = render(app, TAG)
+    url, integrity = re.fullmatch(r'<link href="([^"]+)" integrity="([^"]+)">', html).groups()  # type: ignore[union-attr]
+    assert re.fullmatch(r"/static/gen/a\.[0-9a-f]{16}\.css", url)
+    served = app.test_client().get(url)
+    assert served.status_code == 200
+    assert integrity == sri(served.data)
+    assert url.split(".")[-2] == hashlib.sha256(served.data).hexdigest()[:16]
+
+
+def test_custom_block_delimiters(tmp_path: Path) -> None:
+    app = Flask("site", root_path=str(tmp_path), instance_path=str(tmp_path / "instance"))
+    app.jinja_options = {**app.jinja_options, "block_start_string": "<%", "block_end_string": "%>"}
+    register(BustAssets(app))
+    built_site(tmp_path, app=app)
+    html = render(app, '<% assets "css", "js" %><x src="{{ ASSET_URL }}" i="{{ ASSET_SRI }}"><% endassets %>')
+    urls = re.findall(r'src="(/static/gen/a\.[0-9a-f]{16}\.(?:css|js))" i="(sha384-[^"]+)"', html)
+    assert [u.rsplit(".", 1)[1] for u, _ in urls] == ["css", "js"]
+    for url, integrity in urls:
+        assert integrity == sri(app.test_client().get(url).data)
+
+
+def test_asset_url_and_asset_tags(tmp_path: Path) -> None:
+    app = built_site(tmp_path)
+    manifest = json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]
+    css, js = manifest["css"][0], manifest["js"][0]
+    assert render(app, '{{ asset_url("css") }}') == f"/static/{css['path']}"
+    assert render(app, '{{ asset_tags("css") }}') == (
+        f'<link rel="stylesheet" href="/static/{css["path"]}" integrity="{css["integrity"]}" crossorigin="anonymous">'
+    )
+    assert render(app, '{{ asset_tags("js", defer=True, nonce=n) }}'.replace("n)", '"a\\"<b>")')) == (
+        f'<script src="/static/{js["path"]}" integrity="{js["integrity"]}" crossorigin="anonymous" defer '
+        'nonce="a&#34;&lt;b&gt;"></script>'
+    )
+
+
+def test_urls_follow_script_name(tmp_path: Path) -> None:
+    app = built_site(tmp_path)
+    assert render(app, '{{ asset_url("css") }}', base_url="http://localhost/shop").startswith("/shop/static/gen/a.")
+
+
+def test_query_string_versioning(tmp_path: Path) -> None:
+    app = built_site(tmp_path, {"BUST_ASSETS_VERSIONING": "query"})
+    app.extensions["bust_assets"].env.register("plain", Bundle("css/a.css", filters="bust_cssmin", output="p.css"))
+    built_site(tmp_path, app=app)
+    url = render(app, '{{ asset_url("plain") }}')
+    data = app.test_client().get("/static/p.css").data
+    assert url == f"/static/p.css?v={hashlib.sha256(data).hexdigest()[:16]}"
+    # A %(version)s placeholder is still filled, so such a URL is unique twice over.
+    (built,) = (tmp_path / "static/gen").glob("a.*.css")
+    digest = hashlib.sha256(built.read_bytes()).hexdigest()[:16]
+    assert render(app, '{{ asset_url("css") }}') == f"/static/gen/a.{digest}.css?v={digest}"
+
+
+def test_unknown_bundle_in_production_names_it_and_the_fix(tmp_path: Path) -> None:
+    app = built_site(tmp_path)
+    message = r"Bundle 'nope' is not in the manifest .*assets-manifest\.json\..*flask assets build"
+    with pytest.raises(UnknownAssetError, match=message):
+        render(app, '{{ asset_url("nope") }}')
+
+
+def test_missing_and_corrupt_manifest_in_production(tmp_path: Path) -> None:
+    write(tmp_path, "static/css/a.css", CSS)
+    app, assets = make_app(tmp_path)
+    register(assets)
+    with pytest.raises(ManifestError, match=r"No manifest at .*assets-manifest\.json\. Run `flask assets build`"):
+        render(app, TAG)
+    (tmp_path / "assets-manifest.json").write_text("{")
+    app, assets = make_app(tmp_path)
+    register(assets)
+    with pytest.raises(ManifestError, match=r"assets-manifest\.json is corrupt"):
+        render(app, TAG)
+
+
+def test_production_render_opens_no_file(tmp_path: Path) -> None:
+    app = built_site(tmp_path)
+    render(app, TAG)  # loads the manifest once
+    opened: list[str] = []
+
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if event in ("open", "os.listdir", "os.scandir") and recording:
+            opened.append(str(args[0]))
+
+    recording = True
+    sys.addaudithook(hook)
+    try:
+        for _ in range(3):
+            render(app, TAG + '{{ asset_tags("js") }}{{ asset_url("css") }}')
+    finally:
+        recording = False
+    assert opened == []
+
+
+def test_manifest_and_cache_are_not_in_the_static_folder(tmp_path: Path) -> None:
+    app = built_site(tmp_path)
+    static = {p.relative_to(tmp_path / "static").as_posix() for p in (tmp_path / "static").rglob("*") if p.is_file()}
+    assert {p for p in static if not p.startswith("gen/")} == {"css/a.css", "js/a.js"}
+    assert app.test_client().get("/static/.webassets-manifest").status_code == 404
+    assert (tmp_path / "assets-manifest.json").exists()
+
+
+def test_development_mode_sees_edits_without_restart(tmp_path: Path) -> None:
+    write(tmp_path, "static/css/a.css", CSS)
+    write(tmp_path, "static/js/a.js", JS)
+    app, assets = make_app(tmp_path, {"ASSETS_AUTO_BUILD": True})
+    register(assets)
+    first = render(app, '{{ asset_url("css") }}')
+    assert render(app, '{{ asset_url("css") }}') == first
+    time.sleep(0.01)
+    write(tmp_path, "static/css/a.css", CSS.replace("red", "blue"))
+    second = render(app, '{{ asset_url("css") }}')
+    assert second != first
+    assert app.test_client().get(second).data == b"body{color:blue}"
+    assert not (tmp_path / "assets-manifest.json").exists()  # development never needs a build
+
+
+def test_development_mode_reports_a_missing_source(tmp_path: Path) -> None:
+    app, assets = make_app(tmp_path, {"ASSETS_AUTO_BUILD": True})
+    register(assets)
+    with pytest.raises(Exception, match=r"bundle 'css': source file .*css/a\.css does not exist"):
+        render(app, TAG)
+
+
+def test_two_apps_one_extension(tmp_path: Path) -> None:
+    assets = BustAssets()
+    register(assets)
+    apps = []
+    for name, colour in (("one", "red"), ("two", "blue")):
+        root = tmp_path / name
+        app = Flask("site", root_path=str(root), instance_path=str(root / "instance"))
+        assets.init_app(app)
+        apps.append(built_site(root, app=app, css=CSS.replace("red", colour)))
+    urls = [render(app, '{{ asset_url("css") }}') for app in apps]
+    assert urls[0] != urls[1]
+    assert apps[1].test_client().get(urls[1]).data == b"body{color:blue}"
+
+
+def test_init_app_twice_says_what_to_do(tmp_path: Path) -> None:
+    app, assets = make_app(tmp_path)
+    with pytest.raises(RuntimeError, match=r"already initialised on this app.*app\.extensions\['bust_assets'\]"):
+        assets.init_app(app)
+
+
+def test_assets_debug_still_gives_source_urls(tmp_path: Path) -> None:
+    write(tmp_path, "static/css/a.css", CSS)
+    app, assets = make_app(tmp_path, {"ASSETS_DEBUG": True})
+    assets.register("css", Bundle("css/a.css", filters="bust_cssmin", output="gen/a.%(version)s.css"))
+    assert render(app, '{% assets "css" %}{{ ASSET_URL }}{% endassets %}').startswith("/static/css/a.css")
