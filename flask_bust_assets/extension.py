@@ -17,7 +17,7 @@ from .errors import ConfigError
 from .manifest import BundleOutput
 from .resolver import LiveResolver, ManifestResolver, Resolver
 from .templating import STATE_KEY, BustAssetsExtension, asset_tags, asset_url
-from .versioning import ContentHashVersion, MemoryManifest
+from .versioning import BustManifest, ContentHashVersion
 
 VERSIONING_MODES = ("filename", "query")
 
@@ -108,7 +108,7 @@ class BustAssets(Environment):  # type: ignore[misc]
         config.setdefault("ASSETS_AUTO_BUILD", app.debug)
         # webassets' default puts its cache in the static folder, where anyone can download it.
         config.setdefault("ASSETS_CACHE", os.path.join(app.instance_path, "webassets-cache"))
-        config.setdefault("ASSETS_MANIFEST", MemoryManifest())
+        config.setdefault("ASSETS_MANIFEST", BustManifest())
         config.setdefault("ASSETS_VERSIONS", ContentHashVersion())
         config.setdefault("ASSETS_URL_EXPIRE", config["BUST_ASSETS_VERSIONING"] == "query")
 

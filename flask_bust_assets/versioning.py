@@ -13,7 +13,9 @@ from webassets.bundle import has_placeholder
 from webassets.merge import FileHunk
 from webassets.version import Manifest, Version, VersionIndeterminableError
 
+from . import manifest
 from .digest import DEFAULT_ALGORITHM, DEFAULT_LENGTH, content_digest
+from .manifest import ManifestData
 
 
 class ContentHashVersion(Version):  # type: ignore[misc]
@@ -37,21 +39,36 @@ class ContentHashVersion(Version):  # type: ignore[misc]
         return content_digest(hunk.data().encode("utf-8"), algorithm, length)
 
 
-class MemoryManifest(Manifest):  # type: ignore[misc]
-    """Remembers versions the stock webassets paths built in this process.
+class BustManifest(Manifest):  # type: ignore[misc]
+    """webassets' view of our JSON manifest (``BUST_ASSETS_MANIFEST``).
 
-    The JSON manifest that production reads is written by build.py, which knows
-    every output of a build before it writes any of it; this class only serves
-    webassets' own ``remember``/``query`` calls for ad-hoc template bundles.
+    build.py writes that file once every output exists; this class lets
+    webassets' own paths (``assets["name"].urls()``, ad-hoc template bundles)
+    read the digests it holds. Versions webassets builds itself are only
+    remembered in memory, so they never race with our atomic manifest writes.
     """
 
     def __init__(self) -> None:
-        self._versions: dict[str, str] = {}
+        self._remembered: dict[str, str] = {}
+        self._loaded: dict[str, ManifestData] = {}
 
     def remember(self, bundle: Any, ctx: Any, version: str) -> None:
-        """Keep ``version`` for the bundle's output pattern."""
-        self._versions[bundle.output] = version
+        """Keep ``version`` for the bundle's output pattern, in this process."""
+        self._remembered[bundle.output] = version
 
     def query(self, bundle: Any, ctx: Any) -> str | None:
-        """The version remembered for the bundle's output pattern, if any."""
-        return self._versions.get(bundle.output)
+        """The digest the JSON manifest holds for this registered bundle, if any."""
+        if bundle.output in self._remembered:
+            return self._remembered[bundle.output]
+        path = ctx.get("BUST_ASSETS_MANIFEST")
+        if not path:
+            return None
+        if ctx.auto_build or path not in self._loaded:
+            if not manifest.exists(path):
+                return None
+            self._loaded[path] = manifest.load(path)
+        for name, registered in ctx.environment._named_bundles.items():
+            if registered is bundle:
+                outputs = self._loaded[path].bundles.get(name, ())
+                return outputs[0].digest if len(outputs) == 1 else None
+        return None

@@ -201,3 +201,10 @@ def test_assets_debug_still_gives_source_urls(tmp_path: Path) -> None:
     app, assets = make_app(tmp_path, {"ASSETS_DEBUG": True})
     assets.register("css", Bundle("css/a.css", filters="bust_cssmin", output="gen/a.%(version)s.css"))
     assert render(app, '{% assets "css" %}{{ ASSET_URL }}{% endassets %}').startswith("/static/css/a.css")
+
+
+def test_webassets_bundle_urls_read_our_manifest(tmp_path: Path) -> None:
+    # Code that asks webassets directly, as Flask-Assets users do for preload headers.
+    app = built_site(tmp_path)
+    with app.test_request_context("/"):
+        assert app.extensions["bust_assets"].env["css"].urls() == [render(app, '{{ asset_url("css") }}')]
