@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import tinycss2
+from . import csstokens
 
 # Function blocks whose whitespace and parentheses carry meaning: cssmin turns
 # calc(100% - (2 * 1rem)) into calc(100% -(2 * 1rem)); rcssmin drops spaces in url().
@@ -66,98 +66,38 @@ def _free_prefix(text: str) -> str:
 def protect_css(text: str, *, keep_licence: bool) -> Protected:
     """Replace strings, url(), math functions and ``/*!`` comments (dropped unless kept).
 
-    tinycss2 finds where each construct starts; the text is then spliced, not
-    re-serialised, so everything else (escapes such as icon fonts' ``"\\f101"``
-    included) reaches the engine byte for byte.
+    The text is spliced, not re-serialised, so everything else reaches the
+    engine byte for byte.
     """
-    # The newline normalisation tinycss2 applies, so its line/column match our text.
-    text = text.replace("\0", "\ufffd").replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    nodes = tinycss2.parse_component_value_list(text, skip_comments=False)
-    line_starts = [0]
-    for line in text.split("\n"):
-        line_starts.append(line_starts[-1] + len(line) + 1)
+    text = csstokens.normalise(text)
+    offsets = csstokens.Offsets(text)
     protected = Protected(text="", prefix=_free_prefix(text))
     pieces: list[str] = []
     cursor = 0
-    for node in _css_spans(nodes, keep_licence):
-        start = line_starts[node.source_line - 1] + node.source_column - 1
-        end = _css_end(text, start, node.type)
-        pieces.append(text[cursor:start])
-        if node.type == "comment" and not keep_licence:
-            pieces.append(" ")
-        else:
-            pieces.append(f'"{protected.prefix}{len(protected.originals)}__"')
-            protected.originals.append(text[start:end])
-        cursor = end
+    inside_until = -1
+    try:
+        for node, _ in csstokens.walk(csstokens.tokens(text)):
+            if not _is_protected_css(node) or offsets.start(node) < inside_until:
+                continue
+            start, end = offsets.span(node)
+            pieces.append(text[cursor:start])
+            if node.type == "comment" and not keep_licence:
+                pieces.append(" ")
+            else:
+                pieces.append(f'"{protected.prefix}{len(protected.originals)}__"')
+                protected.originals.append(text[start:end])
+            cursor = inside_until = end
+    except csstokens.CSSSyntaxError as exc:
+        raise ProtectionError(str(exc)) from exc
     pieces.append(text[cursor:])
     protected.text = "".join(pieces)
     return protected
-
-
-def _css_spans(nodes: list[Any], keep_licence: bool) -> list[Any]:
-    """Outermost protected nodes and licence comments, in source order."""
-    found: list[Any] = []
-    for node in nodes:
-        if node.type == "error":
-            raise ProtectionError(f"line {node.source_line}: {node.message}")
-        if _is_protected_css(node):
-            found.append(node)
-        elif node.type == "function":
-            found.extend(_css_spans(node.arguments, keep_licence))
-        elif node.type in ("() block", "[] block", "{} block"):
-            found.extend(_css_spans(node.content, keep_licence))
-    return found
 
 
 def _is_protected_css(node: Any) -> bool:
     if node.type == "comment":
         return bool(node.value.startswith("!"))
     return node.type in ("string", "url") or (node.type == "function" and node.lower_name in CSS_PROTECTED_FUNCTIONS)
-
-
-def _css_end(text: str, start: int, kind: str) -> int:
-    """Where the comment, string, url() or function that starts at ``start`` ends."""
-    if kind == "comment":
-        end = text.find("*/", start + 2)
-        return len(text) if end < 0 else end + 2
-    if kind == "string":
-        return _string_end(text, start)
-    depth = 0
-    i = start
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char in "\"'" and kind == "function":
-            i = _string_end(text, i)
-            continue
-        if text.startswith("/*", i) and kind == "function":
-            i = _css_end(text, i, "comment")
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return len(text)
-
-
-def _string_end(text: str, start: int) -> int:
-    quote = text[start]
-    i = start + 1
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-        elif text[i] == quote:
-            return i + 1
-        elif text[i] == "\n":  # an unclosed string ends at the line break
-            return i
-        else:
-            i += 1
-    return len(text)
 
 
 @lru_cache(maxsize=1)
