@@ -56,7 +56,7 @@ class Offsets:
 
     def start(self, node: Any) -> int:
         """Offset of the node's first character."""
-        return self._line_starts[node.source_line - 1] + int(node.source_column) - 1
+        return int(self._line_starts[node.source_line - 1] + node.source_column - 1)
 
     def span(self, node: Any) -> tuple[int, int]:
         """(start, end) offsets of a comment, string, url token or function block."""
