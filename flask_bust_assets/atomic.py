@@ -29,18 +29,14 @@ def write_atomic(path: str, data: bytes) -> None:
         raise
 
 
-def write_if_changed(path: str, data: bytes) -> bool:
-    """Write atomically unless ``path`` already holds exactly ``data``; True if written.
+def write_if_missing(path: str, data: bytes) -> bool:
+    """Write atomically unless ``path`` exists; True if written.
 
-    Digested files are content-addressed, so an existing one with the same size
-    and bytes is the same file: rewriting it would only disturb readers.
+    For content-addressed names only: the name is the digest of the bytes, and
+    files are only ever moved into place whole, so an existing file already
+    holds exactly ``data``. Rewriting it would only disturb readers.
     """
-    try:
-        if os.path.getsize(path) == len(data):
-            with open(path, "rb") as handle:
-                if handle.read() == data:
-                    return False
-    except OSError:
-        pass
+    if os.path.exists(path):
+        return False
     write_atomic(path, data)
     return True

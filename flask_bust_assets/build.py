@@ -21,10 +21,12 @@ from webassets.exceptions import BundleError, FilterError
 from webassets.utils import is_url
 
 from . import manifest
-from .atomic import write_atomic, write_if_changed
+from .atomic import write_atomic, write_if_missing
 from .digest import content_digest, digested_path, integrity
+from .digester import DigestedFile, Digester
 from .errors import BuildError, BustAssetsError
-from .manifest import BundleOutput, ManifestData
+from .manifest import BundleOutput, ManifestData, StaticFile
+from .staticfiles import Selection
 
 
 @dataclass(frozen=True)
@@ -63,10 +65,30 @@ class BundleResult:
 
 
 @dataclass
+class StaticPlan:
+    """How static files are digested: by whom, which ones, and whether at all."""
+
+    digester: Digester
+    selection: Selection
+    digest_all: bool = True  # every selected file, not only those CSS references
+
+
+@dataclass
+class StaticReport:
+    """The digested static files of a build, and the files that failed."""
+
+    files: list[DigestedFile] = field(default_factory=list)
+    errors: list[BuildError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
 class BuildReport:
     """What ``build_all`` did, for the CLI to print."""
 
     results: list[BundleResult]
+    static: StaticReport
     manifest_written: bool
 
     @property
@@ -74,17 +96,72 @@ class BuildReport:
         """The bundles that did not build."""
         return [r for r in self.results if r.error is not None]
 
+    @property
+    def ok(self) -> bool:
+        """True if every bundle and static file built."""
+        return not self.failed and not self.static.errors
 
-def build_all(env: Any, settings: BuildSettings) -> BuildReport:
-    """Build every registered bundle; write files and manifest only if all succeed."""
+
+def build_all(env: Any, settings: BuildSettings, static: StaticPlan | None = None) -> BuildReport:
+    """Build every bundle and static file; write files, then the manifest, only if all succeed."""
     results = [build_bundle(env, name, settings) for name in sorted(env._named_bundles)]
-    if any(r.error for r in results):
-        return BuildReport(results, manifest_written=False)
+    report = BuildReport(results, digest_static(static) if static else StaticReport(), manifest_written=False)
+    if static is not None:
+        report.static.files.extend(static.digester.take_pending())  # referenced by bundled CSS
+    if not report.ok:
+        return report
     for result in results:
         write_files(result, settings)
-    data = ManifestData(bundles={r.name: r.outputs for r in results})
-    manifest.save(settings.manifest_path, data)
-    return BuildReport(results, manifest_written=True)
+    files: dict[str, dict[str, StaticFile]] = {}
+    for digested in report.static.files:
+        write_digested(digested)
+        files.setdefault(digested.root.endpoint, {})[digested.logical] = StaticFile(
+            digested.path, digested.digest, digested.integrity, len(digested.data), digested.query
+        )
+    manifest.save(settings.manifest_path, ManifestData(bundles={r.name: r.outputs for r in results}, files=files))
+    report.manifest_written = True
+    return report
+
+
+def digest_static(plan: StaticPlan) -> StaticReport:
+    """Digest every selected file of every static root (errors collected, nothing written)."""
+    report = StaticReport()
+    if not plan.digest_all:
+        return report
+    started = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for root in plan.digester.roots:
+            for abspath in plan.selection.files(root):
+                try:
+                    report.files.append(plan.digester.file(abspath))
+                except BuildError as exc:
+                    report.errors.append(exc)
+                except OSError as exc:
+                    report.errors.append(BuildError(f"{abspath}: {exc.strerror}"))
+    report.warnings = [str(w.message) for w in caught]
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def write_digested(digested: DigestedFile) -> None:
+    """Write a digested static file unless it exists (names are content-addressed)."""
+    if digested.path != digested.logical:  # query-string versioning never rewrites a source
+        write_if_missing(digested.abspath, digested.data)
+
+
+def output_globs(env: Any) -> tuple[str, ...]:
+    """Globs matching every bundle output, any version: never digested as static files."""
+    globs: list[str] = []
+    for name in env._named_bundles:
+        bundle = env[name]
+        for leaf, _, _ in bundle.iterbuild(wrap(env, bundle)):
+            if leaf.output:
+                for pattern in (digested_path(leaf.output, "*"), leaf.output.replace("%(version)s", "*")):
+                    globs.append(pattern)
+                    if "/" in pattern:  # a blueprint prefix is not part of the path in its root
+                        globs.append(pattern.split("/", 1)[1])
+    return tuple(dict.fromkeys(globs))
 
 
 def build_bundle(env: Any, name: str, settings: BuildSettings) -> BundleResult:
@@ -110,24 +187,26 @@ def build_bundle(env: Any, name: str, settings: BuildSettings) -> BundleResult:
 
 
 def write_files(result: BundleResult, settings: BuildSettings) -> None:
-    """Write a built bundle's files; digested names are content-addressed, so same bytes are skipped."""
+    """Write a built bundle's files; a digested name that exists already holds these bytes."""
     for built in result.files:
         if settings.versioning == "filename":
-            write_if_changed(built.abspath, built.data)
+            write_if_missing(built.abspath, built.data)
         else:
             write_atomic(built.abspath, built.data)
 
 
-def source_stamp(env: Any, name: str) -> Hashable:
-    """A cheap fingerprint of a bundle's definition and sources (sizes, mtimes)."""
+def source_stamp(env: Any, name: str, digester: Digester | None = None) -> Hashable:
+    """A cheap fingerprint of a bundle's definition, sources and the files they reference."""
     bundle = _lookup(env, name)
-    stamps: list[tuple[str, int | None, int | None]] = []
+    stamps: list[Any] = []
     for path in _source_files(bundle, wrap(env, bundle)):
         try:
             st = os.stat(path)
             stamps.append((path, st.st_mtime_ns, st.st_size))
         except OSError:
             stamps.append((path, None, None))
+        if digester is not None:
+            stamps.extend(digester.dependency_stamps(path))
     return (bundle.id(), tuple(stamps))
 
 

@@ -17,7 +17,6 @@ import flask_assets
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .build import build_all
 from .errors import BustAssetsError
 from .templating import STATE_KEY
 
@@ -36,9 +35,9 @@ def build() -> None:
         return
     try:
         settings = state.settings.build
+        report = state.build()
     except BustAssetsError as exc:
         raise click.ClickException(str(exc)) from exc
-    report = build_all(state.env, settings)
     for result in report.results:
         for message in result.warnings:
             click.echo(f"warning: {message}", err=True)
@@ -50,13 +49,19 @@ def build() -> None:
                 f"built   {result.name}  {entry.path}  {entry.source_size:,} B -> {entry.size:,} B"
                 f"  {result.seconds * 1000:.0f} ms"
             )
-    if report.failed:
+    for message in report.static.warnings:
+        click.echo(f"warning: {message}", err=True)
+    for error in report.static.errors:
+        click.echo(f"FAILED  {error}", err=True)
+    if not report.ok:
+        failures = len(report.failed) + len(report.static.errors)
         click.echo(
-            f"Build failed: {len(report.failed)} of {len(report.results)} bundles. "
-            f"Nothing was written; the previous manifest {settings.manifest_path} and its files are unchanged.",
+            f"Build failed: {failures} problem(s). Nothing was written; "
+            f"the previous manifest {settings.manifest_path} and its files are unchanged.",
             err=True,
         )
         sys.exit(1)
+    click.echo(f"digested {len(report.static.files)} static files  {report.static.seconds * 1000:.0f} ms")
     click.echo(f"Wrote {settings.manifest_path} ({len(report.results)} bundles).")
 
 

@@ -32,3 +32,11 @@ class UnknownAssetError(ManifestError, LookupError):
 
 class MinifyWarning(UserWarning):
     """A file was minified by another engine than asked, or left as it was, to keep its meaning."""
+
+
+class BustAssetsWarning(UserWarning):
+    """Something was left as written so that the build could go on; the message says what."""
+
+
+class ReferenceWarning(BustAssetsWarning):
+    """A CSS reference was left as written (missing file under the 'warn' policy, or a cycle)."""

@@ -1,33 +1,34 @@
-"""BustAssets: the Flask extension. The one place that reads configuration."""
+"""BustAssets: the Flask extension, its config defaults and its per-app state."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_assets import Environment
 from webassets.bundle import ContextWrapper
 
-from . import filters as _filters  # noqa: F401  (registers bust_cssmin / bust_jsmin)
+from . import filters as _filters  # noqa: F401  (registers bust_cssmin / bust_jsmin / bust_cssurls)
 from . import manifest
-from .build import BuildSettings, build_bundle, source_stamp, write_files
-from .digest import DEFAULT_ALGORITHM, DEFAULT_LENGTH, check_algorithm
-from .errors import ConfigError
-from .manifest import BundleOutput
-from .resolver import LiveResolver, ManifestResolver, Resolver
+from .build import (
+    BuildReport,
+    StaticPlan,
+    build_all,
+    build_bundle,
+    output_globs,
+    source_stamp,
+    write_digested,
+    write_files,
+)
+from .digest import DEFAULT_ALGORITHM, DEFAULT_LENGTH, split_digested_path
+from .digester import Digester
+from .manifest import BundleOutput, ManifestData
+from .resolver import LiveResolver, ManifestResolver, Resolver, StaticResolver
+from .settings import Settings, read_settings, static_roots
+from .staticfiles import Selection, StaticRoot
 from .templating import STATE_KEY, BustAssetsExtension, asset_tags, asset_url
 from .versioning import BustManifest, ContentHashVersion
-
-VERSIONING_MODES = ("filename", "query")
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Everything this package reads from ``app.config``, validated once."""
-
-    build: BuildSettings
-    auto_build: bool
 
 
 class BustState:
@@ -38,6 +39,9 @@ class BustState:
         self._app = app
         self._settings: Settings | None = None
         self._resolver: Resolver | None = None
+        self._static_resolver: StaticResolver | None = None
+        self._digester: Digester | None = None
+        self._manifest: ManifestData | None = None
 
     @property
     def settings(self) -> Settings:
@@ -47,16 +51,76 @@ class BustState:
         return self._settings
 
     @property
+    def digester(self) -> Digester:
+        """Digests static files (and rewrites CSS references) for this app's static roots."""
+        if self._digester is None:
+            settings = self.settings
+            self._digester = Digester(
+                static_roots(self._app),
+                algorithm=settings.build.algorithm,
+                length=settings.build.length,
+                versioning=settings.build.versioning,
+                missing_reference=settings.static.missing_reference,
+            )
+        return self._digester
+
+    @property
+    def selection(self) -> Selection:
+        """Which static files are digested."""
+        static = self.settings.static
+        return Selection(static.include, static.exclude, output_globs(self.env), self.settings.build.length)
+
+    @property
     def resolver(self) -> Resolver:
         """The manifest resolver in production, the live resolver with auto_build."""
         if self._resolver is None:
-            settings = self.settings
-            if settings.auto_build:
-                self._resolver = LiveResolver(build=self._build_live, stamp=lambda name: source_stamp(self.env, name))
+            if self.settings.auto_build:
+                self._resolver = LiveResolver(
+                    build=self._build_live, stamp=lambda name: source_stamp(self.env, name, self.digester)
+                )
             else:
-                path = settings.build.manifest_path
-                self._resolver = ManifestResolver(manifest.load(path), manifest_path=path)
+                self._resolver = ManifestResolver(
+                    self._manifest_data(), manifest_path=self.settings.build.manifest_path
+                )
         return self._resolver
+
+    @property
+    def static_resolver(self) -> StaticResolver | None:
+        """Answers url_for('static', ...); None when static busting is off."""
+        if self._static_resolver is None and self.settings.static.enabled:
+            selection = self.selection
+            roots = {root.endpoint: root for root in self.digester.roots}
+            length = self.settings.build.length
+
+            def passes(endpoint: str, filename: str) -> bool:
+                return split_digested_path(filename, length) is not None or not selection.selects_name(filename)
+
+            if self.settings.auto_build:
+                self._static_resolver = StaticResolver(
+                    # Never digest what passes as it is: a bundle output would get a second digest.
+                    lambda endpoint, filename: (
+                        None if passes(endpoint, filename) else self._digest_live(roots.get(endpoint), filename)
+                    ),
+                    passes=passes,
+                    missing=self.settings.static.missing_static,
+                    hint="does not exist in its static folder.",
+                )
+            else:
+                files = self._manifest_data().files
+                self._static_resolver = StaticResolver(
+                    lambda endpoint, filename: _entry(files, endpoint, filename),
+                    passes=passes,
+                    missing=self.settings.static.missing_static,
+                    hint=f"is not in the manifest {self.settings.build.manifest_path}. "
+                    "Run `flask assets build`, or exclude it with BUST_ASSETS_STATIC_EXCLUDE.",
+                )
+        return self._static_resolver
+
+    def build(self) -> BuildReport:
+        """Build every bundle and static file, as `flask assets build` does."""
+        settings = self.settings
+        plan = StaticPlan(self.digester, self.selection, digest_all=settings.static.enabled)
+        return build_all(self.env, settings.build, plan)
 
     def urls(self, name: str) -> list[tuple[str, BundleOutput]]:
         """(URL, manifest entry) for every output of bundle ``name``."""
@@ -67,12 +131,52 @@ class BustState:
             result.append((f"{url}?{entry.query}" if entry.query else url, entry))
         return result
 
+    def _manifest_data(self) -> ManifestData:
+        if self._manifest is None:
+            self._manifest = manifest.load(self.settings.build.manifest_path)
+        return self._manifest
+
     def _build_live(self, name: str) -> tuple[BundleOutput, ...]:
         result = build_bundle(self.env, name, self.settings.build)
+        referenced = self.digester.take_pending()
         if result.error is not None:
             raise result.error
+        for digested in referenced:
+            write_digested(digested)
         write_files(result, self.settings.build)
         return result.outputs
+
+    def _digest_live(self, root: StaticRoot | None, filename: str) -> tuple[str, str] | None:
+        if root is None:
+            return None
+        abspath = os.path.join(root.folder, *filename.split("/"))
+        if root.logical_path(abspath) is None or not os.path.isfile(abspath):
+            return None
+        digested = self.digester.file(abspath)
+        for referenced in [digested, *self.digester.take_pending()]:
+            write_digested(referenced)
+        return digested.path, digested.query
+
+
+def _entry(files: Any, endpoint: str, filename: str) -> tuple[str, str] | None:
+    entry = files.get(endpoint, {}).get(filename)
+    return None if entry is None else (entry.path, entry.query)
+
+
+def bust_static_urls(endpoint: str, values: dict[str, Any]) -> None:
+    """A url_defaults hook: ``url_for('static', filename=...)`` gets the digested name."""
+    if endpoint != "static" and not endpoint.endswith(".static"):
+        return
+    filename = values.get("filename")
+    state = current_app.extensions.get(STATE_KEY)
+    if not filename or state is None:
+        return
+    resolver = state.static_resolver
+    found = resolver.static_file(endpoint, filename) if resolver is not None else None
+    if found is not None:
+        values["filename"], query = found
+        if query:
+            values["v"] = query.removeprefix("v=")
 
 
 class BustAssets(Environment):  # type: ignore[misc]
@@ -91,7 +195,7 @@ class BustAssets(Environment):  # type: ignore[misc]
             self.init_app(app)
 
     def init_app(self, app: Flask) -> None:
-        """Set config defaults, the template tag and globals, and the CLI on ``app``."""
+        """Set config defaults, the template tag and globals, url_for busting and the CLI on ``app``."""
         if STATE_KEY in app.extensions:
             raise RuntimeError(
                 "BustAssets is already initialised on this app. Call init_app() once per app; "
@@ -103,6 +207,11 @@ class BustAssets(Environment):  # type: ignore[misc]
         config.setdefault("BUST_ASSETS_DIGEST_ALGORITHM", DEFAULT_ALGORITHM)
         config.setdefault("BUST_ASSETS_DIGEST_LENGTH", DEFAULT_LENGTH)
         config.setdefault("BUST_ASSETS_KEEP_LICENCE", True)
+        config.setdefault("BUST_ASSETS_STATIC", True)
+        config.setdefault("BUST_ASSETS_STATIC_INCLUDE", ["*"])
+        config.setdefault("BUST_ASSETS_STATIC_EXCLUDE", [])
+        config.setdefault("BUST_ASSETS_MISSING_STATIC", "error")
+        config.setdefault("BUST_ASSETS_MISSING_REFERENCE", "error")
         # Production unless the app runs in debug mode: a server must not
         # build on request, and must fail loudly when the manifest is missing.
         config.setdefault("ASSETS_AUTO_BUILD", app.debug)
@@ -115,42 +224,9 @@ class BustAssets(Environment):  # type: ignore[misc]
         app.jinja_env.add_extension(BustAssetsExtension)
         app.jinja_env.assets_environment = self  # type: ignore[attr-defined]
         app.jinja_env.globals.update(asset_url=asset_url, asset_tags=asset_tags)
+        app.url_defaults(bust_static_urls)
         app.extensions[STATE_KEY] = BustState(app, self)
 
         from .cli import assets_group
 
         app.cli.add_command(assets_group)
-
-
-def read_settings(app: Flask) -> Settings:
-    """Read and validate every setting; ConfigError names the key and the fix."""
-    config = app.config
-    versioning = config["BUST_ASSETS_VERSIONING"]
-    if versioning not in VERSIONING_MODES:
-        raise ConfigError(f"BUST_ASSETS_VERSIONING is {versioning!r}; use 'filename' (default) or 'query'.")
-    algorithm = str(config["BUST_ASSETS_DIGEST_ALGORITHM"])
-    try:
-        length = int(config["BUST_ASSETS_DIGEST_LENGTH"])
-    except (TypeError, ValueError):
-        raise ConfigError("BUST_ASSETS_DIGEST_LENGTH must be a whole number, e.g. 16.") from None
-    check_algorithm(algorithm, length)
-    manifest_path = os.path.abspath(config["BUST_ASSETS_MANIFEST"])
-    _refuse_inside_static(app, "BUST_ASSETS_MANIFEST", manifest_path)
-    cache = config.get("ASSETS_CACHE")
-    if isinstance(cache, str):
-        _refuse_inside_static(app, "ASSETS_CACHE", os.path.abspath(cache))
-    return Settings(
-        build=BuildSettings(manifest_path=manifest_path, versioning=versioning, algorithm=algorithm, length=length),
-        auto_build=bool(config["ASSETS_AUTO_BUILD"]),
-    )
-
-
-def _refuse_inside_static(app: Flask, key: str, path: str) -> None:
-    folders = [app.static_folder] + [bp.static_folder for bp in app.blueprints.values()]
-    for folder in filter(None, folders):
-        root = os.path.realpath(folder)
-        if os.path.commonpath([root, os.path.realpath(path)]) == root:
-            raise ConfigError(
-                f"{key} is {path}, inside the static folder {root}, where anyone could download it; "
-                "set it to a path outside every static folder."
-            )

@@ -1,4 +1,4 @@
-"""The webassets filters: ``bust_cssmin`` and ``bust_jsmin``.
+"""The webassets filters: ``bust_cssmin``, ``bust_jsmin`` and ``bust_cssurls``.
 
 Names carry a ``bust_`` prefix so they never replace webassets' built-in
 ``cssmin``/``jsmin``. Registration happens when this module is imported, as
@@ -7,12 +7,15 @@ webassets' filter names are looked up in its global registry.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as dist_version
 from typing import IO, Any, ClassVar
 
 from webassets.filter import Filter, register_filter
 
+from .errors import ConfigError
 from .minify import DEFAULT_CSS_ENGINE, DEFAULT_JS_ENGINE, check_engine, minify_css, minify_js
 
 
@@ -78,5 +81,46 @@ def _version_of(distribution: str) -> str:
         return "unknown"
 
 
+class BustCSSUrls(Filter):  # type: ignore[misc]
+    """Rewrite url() and @import references to digested files, relative to the output.
+
+    Runs in merge mode too (like webassets' cssrewrite), since moving CSS into an
+    output folder changes what relative references mean.
+    """
+
+    name = "bust_cssurls"
+    max_debug_level = "merge"
+
+    def input(self, _in: IO[str], out: IO[str], source_path: str = "", output_path: str = "", **kw: Any) -> None:
+        """Rewrite one source file's references for its place in ``output_path``."""
+        out.write(_digester().rewrite_css(_in.read(), source_path=source_path, output_dir=os.path.dirname(output_path)))
+
+    def get_additional_cache_keys(self, source_path: str = "", output_path: str = "", **kw: Any) -> list[Any]:
+        """The output depends on the referenced files too: their digests join the cache key.
+
+        Runs on every build, cache hit or not, so the referenced files are also
+        queued to be written when webassets answers from its cache.
+        """
+        if not source_path or not os.path.isfile(source_path):
+            return []
+        with open(source_path, encoding="utf-8") as handle:
+            rewritten = _digester().rewrite_css(
+                handle.read(), source_path=source_path, output_dir=os.path.dirname(output_path)
+            )
+        return [hashlib.sha256(rewritten.encode("utf-8")).hexdigest()]
+
+
+def _digester() -> Any:
+    from flask import current_app
+
+    from .templating import STATE_KEY
+
+    state = current_app.extensions.get(STATE_KEY)
+    if state is None:
+        raise ConfigError("bust_cssurls needs BustAssets on the current app; call BustAssets(app) first.")
+    return state.digester
+
+
 register_filter(BustCSSMin)
 register_filter(BustJSMin)
+register_filter(BustCSSUrls)

@@ -31,16 +31,29 @@ class BundleOutput:
 
 
 @dataclass(frozen=True)
+class StaticFile:
+    """A digested static file: what ``url_for('static', filename=logical)`` serves."""
+
+    path: str  # img/logo.<digest>.png (the logical path itself under query-string versioning)
+    digest: str
+    integrity: str
+    size: int
+    query: str = ""
+
+
+@dataclass(frozen=True)
 class ManifestData:
-    """What one build produced: bundle name -> its outputs."""
+    """What one build produced: bundle name -> outputs; endpoint -> logical path -> file."""
 
     bundles: Mapping[str, tuple[BundleOutput, ...]] = field(default_factory=dict)
+    files: Mapping[str, Mapping[str, StaticFile]] = field(default_factory=dict)
 
     def to_json(self) -> bytes:
         """Serialise with sorted keys so the same build gives the same bytes."""
         doc = {
             "format": FORMAT,
             "bundles": {name: [asdict(out) for out in outs] for name, outs in self.bundles.items()},
+            "files": {ep: {lp: asdict(f) for lp, f in files.items()} for ep, files in self.files.items()},
         }
         return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
@@ -78,7 +91,11 @@ def _parse(doc: Any) -> ManifestData:
         if not isinstance(outputs, list):
             raise ValueError(f"bundle {name!r} is not a list")
         bundles[name] = tuple(_parse_output(name, out) for out in outputs)
-    return ManifestData(bundles=bundles)
+    files = {
+        endpoint: {logical: StaticFile(**entry) for logical, entry in entries.items()}
+        for endpoint, entries in doc.get("files", {}).items()
+    }
+    return ManifestData(bundles=bundles, files=files)
 
 
 def _parse_output(name: str, out: Any) -> BundleOutput:

@@ -7,10 +7,11 @@ the live resolver is handed its build and change-detection functions.
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Callable, Hashable
 from typing import Protocol
 
-from .errors import UnknownAssetError
+from .errors import BustAssetsWarning, UnknownAssetError
 from .manifest import BundleOutput, ManifestData
 
 Outputs = tuple[BundleOutput, ...]
@@ -69,3 +70,35 @@ class LiveResolver:
             outputs = self._build(name)
             self._known[name] = (stamp, outputs)
             return outputs
+
+
+StaticLookup = Callable[[str, str], "tuple[str, str] | None"]
+
+
+class StaticResolver:
+    """Answers ``url_for('static', filename=...)``: the digested filename and query.
+
+    ``lookup(endpoint, filename)`` is a dict lookup in production and a live
+    digest in development; ``passes(endpoint, filename)`` says a name is fine
+    as it is (already digested, excluded, a bundle output). Anything else is
+    handled by the ``missing`` policy: "error" (default) or "warn".
+    """
+
+    def __init__(self, lookup: StaticLookup, *, passes: Callable[[str, str], bool], missing: str, hint: str) -> None:
+        self._lookup = lookup
+        self._passes = passes
+        self._missing = missing
+        self._hint = hint
+
+    def static_file(self, endpoint: str, filename: str) -> tuple[str, str] | None:
+        """(filename, query) to build the URL with, or None to leave it as asked."""
+        found = self._lookup(endpoint, filename)
+        if found is not None or self._passes(endpoint, filename):
+            return found
+        message = f"Static file {filename!r} (endpoint {endpoint!r}) {self._hint}"
+        if self._missing == "warn":
+            warnings.warn(message + " Serving it under its plain name.", BustAssetsWarning, stacklevel=4)
+            return None
+        raise UnknownAssetError(
+            message + " Set BUST_ASSETS_MISSING_STATIC = 'warn' to serve such files under their plain name."
+        )

@@ -34,7 +34,12 @@ def register_bundles() -> None:
     """The bundles, declared once for every app this module creates."""
     assets.register(
         "site_css",
-        Bundle("css/base.css", "css/layout.css", filters="bust_cssmin", output="gen/site.%(version)s.css"),
+        Bundle(
+            "css/base.css",
+            "css/layout.css",
+            filters="bust_cssurls,bust_cssmin",
+            output="gen/site.%(version)s.css",
+        ),
     )
     assets.register(
         "site_js",

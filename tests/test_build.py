@@ -11,7 +11,6 @@ from flask import Flask
 from flask_assets import Bundle
 
 from flask_bust_assets import BustAssets, BustAssetsError
-from flask_bust_assets.build import build_all
 from flask_bust_assets.digest import content_digest, integrity
 
 from .helpers import make_app, write
@@ -31,7 +30,7 @@ def site(root: Path, config: dict[str, object] | None = None) -> tuple[Flask, Bu
 
 def build(app: Flask, assets: BustAssets):  # type: ignore[no-untyped-def]
     with app.app_context():
-        return build_all(assets, app.extensions["bust_assets"].settings.build)
+        return app.extensions["bust_assets"].build()
 
 
 def test_output_is_named_by_the_digest_of_its_bytes(tmp_path: Path) -> None:
@@ -159,7 +158,11 @@ def test_filter_options_are_part_of_the_cache_key(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("BUST_ASSETS_VERSIONING", "path", r"BUST_ASSETS_VERSIONING is 'path'; use 'filename' \(default\) or 'query'"),
+        (
+            "BUST_ASSETS_VERSIONING",
+            "path",
+            r"BUST_ASSETS_VERSIONING is 'path'; use 'filename' or 'query' \(the first is the default\)",
+        ),
         ("BUST_ASSETS_DIGEST_LENGTH", "long", "BUST_ASSETS_DIGEST_LENGTH must be a whole number"),
         ("BUST_ASSETS_MANIFEST", "static/assets-manifest.json", "BUST_ASSETS_MANIFEST is .* inside the static folder"),
         ("ASSETS_CACHE", "static/.cache", "ASSETS_CACHE is .* inside the static folder"),

@@ -6,6 +6,7 @@ tinycss2 and keep every rule of its source.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,7 +15,8 @@ import pytest
 import tinycss2
 from flask_assets import Bundle
 
-from flask_bust_assets.build import build_all
+from flask_bust_assets.cssurls import find_references
+from flask_bust_assets.digest import content_digest
 from flask_bust_assets.manifest import load
 
 from .helpers import make_app, need_executable, npm_package
@@ -65,7 +67,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str
             assets.register(name, Bundle(logical, filters=f"bust_{kind}min", output=f"gen/{name}.%(version)s.{kind}"))
             sources[name] = logical
     with app.app_context():
-        report = build_all(assets, app.extensions["bust_assets"].settings.build)
+        report = app.extensions["bust_assets"].build()
     assert not report.failed, [str(r.error) for r in report.failed]
     assert not [w for r in report.results for w in r.warnings]
     return root, sources
@@ -101,9 +103,41 @@ def test_alpine_survives_every_js_engine(tmp_path: Path, engine: str) -> None:
     logical = vendor(tmp_path, *ALPINE)
     assets.register("alpine", Bundle(logical, filters="bust_jsmin", output="gen/alpine.%(version)s.js"))
     with app.app_context():
-        report = build_all(assets, app.extensions["bust_assets"].settings.build)
+        report = app.extensions["bust_assets"].build()
     assert not report.failed
     (out,) = load(str(tmp_path / "assets-manifest.json")).bundles["alpine"]
     assert out.size < out.source_size
     result = subprocess.run([node, "--check", str(tmp_path / "static" / out.path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_bootstrap_and_icons_references_all_resolve_to_digested_files(tmp_path: Path) -> None:
+    icons = npm_package("bootstrap-icons@1.11.3") / "font"
+    shutil.copytree(icons, tmp_path / "static/vendor/bootstrap-icons", ignore=shutil.ignore_patterns("*.scss"))
+    app, assets = make_app(tmp_path)
+    css = vendor(tmp_path, "bootstrap@5.3.3", "dist/css/bootstrap.css")
+    assets.register(
+        "site",
+        Bundle(
+            css,
+            "vendor/bootstrap-icons/bootstrap-icons.css",
+            filters="bust_cssurls,bust_cssmin",
+            output="gen/site.%(version)s.css",
+        ),
+    )
+    with app.app_context():
+        report = app.extensions["bust_assets"].build()
+    assert report.ok, [str(e) for e in report.static.errors] + [str(r.error) for r in report.failed]
+    (out,) = load(str(tmp_path / "assets-manifest.json")).bundles["site"]
+    output = tmp_path / "static" / out.path
+    text = output.read_text(encoding="utf-8")
+    source = re.sub(r"/\*.*?\*/", "", (tmp_path / "static" / css).read_text(), flags=re.S)  # /*rtl:url(data:...)*/
+    assert text.count("data:image/svg+xml") == source.count("data:image/svg+xml") > 10
+    references = find_references(text)
+    assert {r.tail for r in references} == {"?dd67030699838ea613ee6dbda90effa6"}
+    for ref in references:
+        target = (output.parent / ref.path).resolve()
+        assert target.parent == (tmp_path / "static/vendor/bootstrap-icons/fonts").resolve()
+        assert target.name.split(".")[-2] == content_digest(target.read_bytes())
+    assert len(references) == 2
+    assert css_rules(text)  # still parses

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import posixpath
 import re
 import shutil
 import socket
@@ -16,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from flask_bust_assets.cssurls import find_references
 
 from .helpers import FLASK, need_executable
 
@@ -62,6 +65,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_no_page_or_stylesheet_points_at_an_undigested_file(server: tuple[str, Path]) -> None:
+    base, root = server
+    html = fetch(base + "/").decode()
+    (logo,) = re.findall(r'<img src="([^"]+)"', html)
+    assert logo == f"/static/img/logo.{hashlib.sha256(fetch(base + logo)).hexdigest()[:16]}.svg"
+    (css_url,) = re.findall(r'href="(/static/gen/[^"]+\.css)"', html)
+    references = find_references(fetch(base + css_url).decode())
+    stripes = (root / "sample_app/static/img/stripes.svg").read_bytes()
+    assert [r.path for r in references] == [f"../img/stripes.{hashlib.sha256(stripes).hexdigest()[:16]}.svg"]
+    for ref in references:
+        assert fetch(base + posixpath.normpath(posixpath.join(posixpath.dirname(css_url), ref.path)))
 
 
 @pytest.mark.parametrize("page", ["/", "/helpers"])

@@ -16,7 +16,6 @@ from flask import Flask, render_template_string
 from flask_assets import Bundle
 
 from flask_bust_assets import BustAssets, ManifestError, UnknownAssetError
-from flask_bust_assets.build import build_all
 
 from .helpers import make_app, write
 
@@ -38,8 +37,7 @@ def built_site(root: Path, config: dict[str, Any] | None = None, app: Flask | No
         app, assets = make_app(root, config)
         register(assets)
     with app.app_context():
-        state = app.extensions["bust_assets"]
-        assert build_all(state.env, state.settings.build).manifest_written
+        assert app.extensions["bust_assets"].build().manifest_written
     return app
 
 
@@ -149,7 +147,7 @@ def test_production_render_opens_no_file(tmp_path: Path) -> None:
 def test_manifest_and_cache_are_not_in_the_static_folder(tmp_path: Path) -> None:
     app = built_site(tmp_path)
     static = {p.relative_to(tmp_path / "static").as_posix() for p in (tmp_path / "static").rglob("*") if p.is_file()}
-    assert {p for p in static if not p.startswith("gen/")} == {"css/a.css", "js/a.js"}
+    assert {re.sub(r"\.[0-9a-f]{16}\.", ".", p) for p in static} == {"css/a.css", "js/a.js", "gen/a.css", "gen/a.js"}
     assert app.test_client().get("/static/.webassets-manifest").status_code == 404
     assert (tmp_path / "assets-manifest.json").exists()
 
@@ -196,11 +194,13 @@ def test_init_app_twice_says_what_to_do(tmp_path: Path) -> None:
         assets.init_app(app)
 
 
-def test_assets_debug_still_gives_source_urls(tmp_path: Path) -> None:
+def test_assets_debug_gives_source_urls_busted_too(tmp_path: Path) -> None:
     write(tmp_path, "static/css/a.css", CSS)
-    app, assets = make_app(tmp_path, {"ASSETS_DEBUG": True})
+    app, assets = make_app(tmp_path, {"ASSETS_DEBUG": True, "ASSETS_AUTO_BUILD": True})
     assets.register("css", Bundle("css/a.css", filters="bust_cssmin", output="gen/a.%(version)s.css"))
-    assert render(app, '{% assets "css" %}{{ ASSET_URL }}{% endassets %}').startswith("/static/css/a.css")
+    url = render(app, '{% assets "css" %}{{ ASSET_URL }}{% endassets %}')
+    assert url == f"/static/css/a.{hashlib.sha256(CSS.encode()).hexdigest()[:16]}.css"
+    assert app.test_client().get(url).data == CSS.encode()
 
 
 def test_webassets_bundle_urls_read_our_manifest(tmp_path: Path) -> None:

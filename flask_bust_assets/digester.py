@@ -1,0 +1,234 @@
+"""Digests of static files, with CSS references rewritten to digested URLs first.
+
+A stylesheet's digest covers the digests of the files it references (at any
+depth), so changing an image changes the name of every stylesheet that uses it,
+and of nothing else: one pass, no repeated rewriting (invariant 2). In a
+reference cycle (a.css -> b.css -> a.css) the reference that closes the cycle is
+left as written, with a warning, so a build never loops or crashes.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import warnings
+from dataclasses import dataclass
+
+from . import csstokens, cssurls
+from .digest import content_digest, digested_path, integrity
+from .errors import BuildError, ReferenceWarning
+from .staticfiles import StaticRoot, relative_url, url_of
+
+Stamp = tuple[str, int, int]  # real path, mtime_ns, size
+
+
+@dataclass(frozen=True)
+class DigestedFile:
+    """A static file as the browser will receive it, and the name it is served under."""
+
+    root: StaticRoot
+    logical: str  # img/logo.png
+    path: str  # img/logo.<digest>.png; the logical path itself under query-string versioning
+    query: str  # "v=<digest>" under query-string versioning, else ""
+    digest: str
+    integrity: str
+    data: bytes
+    references: tuple[DigestedFile, ...] = ()  # files its rewritten CSS names
+
+    @property
+    def abspath(self) -> str:
+        """Where the digested file lives on disk."""
+        return os.path.join(self.root.folder, *self.path.split("/"))
+
+
+class Digester:
+    """Computes DigestedFiles, remembers them while their inputs are unchanged,
+    and collects the ones a build must write."""
+
+    def __init__(
+        self,
+        roots: list[StaticRoot],
+        *,
+        algorithm: str,
+        length: int,
+        versioning: str,
+        missing_reference: str,
+    ) -> None:
+        self.roots = sorted(roots, key=lambda r: len(r.folder), reverse=True)  # innermost folder first
+        self._algorithm = algorithm
+        self._length = length
+        self._versioning = versioning
+        self._missing_reference = missing_reference
+        self._memo: dict[str, tuple[tuple[Stamp, ...], DigestedFile]] = {}
+        self._source_deps: dict[str, tuple[Stamp, ...]] = {}
+        self._rewrites: dict[tuple[str, str], tuple[str, str, tuple[Stamp, ...], tuple[DigestedFile, ...]]] = {}
+        self._stack: list[str] = []
+        self._pending: dict[str, DigestedFile] = {}
+        self._lock = threading.RLock()  # the development server renders on several threads
+
+    def locate(self, abspath: str) -> tuple[StaticRoot, str] | None:
+        """The root holding ``abspath`` and its logical path there, or None."""
+        for root in self.roots:
+            logical = root.logical_path(abspath)
+            if logical is not None:
+                return root, logical
+        return None
+
+    def file(self, abspath: str) -> DigestedFile:
+        """The digested form of a static file; raises OSError if it cannot be read."""
+        with self._lock:
+            real = os.path.realpath(abspath)
+            memo = self._memo.get(real)
+            if memo is not None and _still_valid(memo[0]):
+                return memo[1]
+            located = self.locate(real)
+            if located is None:
+                raise BuildError(f"{abspath} is outside every static folder")
+            root, logical = located
+            stamps = [_stamp(real)]
+            with open(real, "rb") as handle:
+                data = handle.read()
+            references: tuple[DigestedFile, ...] = ()
+            if real.endswith(".css") and self._versioning == "filename":
+                self._stack.append(real)
+                try:
+                    text, deps, references = self._rewrite(_decode(data, real), real, os.path.dirname(real))
+                finally:
+                    self._stack.pop()
+                if references:
+                    data = text.encode("utf-8")
+                stamps.extend(deps)
+            digest = content_digest(data, self._algorithm, self._length)
+            if self._versioning == "filename":
+                path, query = digested_path(logical, digest), ""
+            else:
+                path, query = logical, f"v={digest}"
+            result = DigestedFile(root, logical, path, query, digest, integrity(data), data, references)
+            self._memo[real] = (tuple(dict.fromkeys(stamps)), result)
+            return result
+
+    def rewrite_css(self, text: str, *, source_path: str, output_dir: str) -> str:
+        """``text`` (from ``source_path``) with references pointing at digested files,
+        relative to ``output_dir``; the files referenced are queued to be written."""
+        with self._lock:
+            real = os.path.realpath(source_path)
+            key = (real, os.path.realpath(output_dir))
+            known = self._rewrites.get(key)
+            # webassets asks twice per build (cache key, then filter): answer once.
+            if known is not None and known[0] == text and _still_valid(known[2]):
+                for referenced in known[3]:
+                    self._queue(referenced)
+                return known[1]
+            self._stack.append(real)
+            try:
+                rewritten, deps, references = self._rewrite(text, real, key[1])
+            finally:
+                self._stack.pop()
+            self._rewrites[key] = (text, rewritten, deps, references)
+            self._source_deps[real] = deps
+            return rewritten
+
+    def dependency_stamps(self, source_path: str) -> tuple[Stamp, ...]:
+        """Current stamps of every file the last rewrite of ``source_path`` referenced."""
+        with self._lock:
+            known = self._source_deps.get(os.path.realpath(source_path), ())
+            return tuple(_stamp(path) for path, *_ in known)
+
+    def take_pending(self) -> list[DigestedFile]:
+        """The referenced files queued since the last call, to be written by the caller."""
+        with self._lock:
+            pending = list(self._pending.values())
+            self._pending.clear()
+            return pending
+
+    def _queue(self, digested: DigestedFile) -> None:
+        """Queue a file to be written, with every file its CSS references."""
+        if digested.abspath not in self._pending:
+            self._pending[digested.abspath] = digested
+            for referenced in digested.references:
+                self._queue(referenced)
+
+    def _rewrite(
+        self, text: str, source: str, output_dir: str
+    ) -> tuple[str, tuple[Stamp, ...], tuple[DigestedFile, ...]]:
+        text = csstokens.normalise(text)
+        try:
+            found = cssurls.find_references(text)
+        except csstokens.CSSSyntaxError as exc:
+            raise BuildError(f"{source} does not parse as CSS ({exc}); fix the stylesheet") from exc
+        deps: list[Stamp] = []
+        references: list[DigestedFile] = []
+        output = self.locate(os.path.join(output_dir, "x"))
+
+        def replace(ref: cssurls.Reference) -> str | None:
+            target = self._resolve(ref, source)
+            if target is None:
+                return None
+            digested = self.file(target)
+            references.append(digested)
+            self._queue(digested)
+            deps.append(_stamp(target))
+            deps.extend(self._memo[os.path.realpath(target)][0])
+            if output is None:  # an output outside every root: link by root-relative URL
+                return ref.replace_with(url_of(digested.root, digested.path), digested.query)
+            from_url = url_of(output[0], output[1]).rsplit("/", 1)[0] + "/"
+            return ref.replace_with(relative_url(from_url, url_of(digested.root, digested.path)), digested.query)
+
+        rewritten = cssurls.rewrite(text, found, replace)
+        return rewritten, tuple(dict.fromkeys(deps)), tuple(references)
+
+    def _resolve(self, ref: cssurls.Reference, source: str) -> str | None:
+        """The referenced file's path, or None to leave the reference as written."""
+        where = f"{source} line {ref.line}: {ref.path!r}"
+        if ref.path.startswith("/"):
+            root = next((r for r in self.roots if ref.path.startswith(r.url_prefix)), None)
+            if root is None:
+                self._missing(f"{where} matches no static URL prefix ({self._prefixes()})")
+                return None
+            target = os.path.join(root.folder, *ref.path[len(root.url_prefix) :].split("/"))
+        else:
+            target = os.path.join(os.path.dirname(source), *ref.path.split("/"))
+        if self.locate(target) is None:
+            # Never read, copied or digested: it may be ../../../../etc/passwd.
+            self._missing(f"{where} resolves outside every static folder")
+            return None
+        if not os.path.isfile(target):
+            self._missing(f"{where} points to {os.path.normpath(target)}, which does not exist")
+            return None
+        real = os.path.realpath(target)
+        if real in self._stack:
+            cycle = " -> ".join(os.path.basename(p) for p in [*self._stack, real])
+            warnings.warn(f"{where}: reference cycle {cycle}; left as written", ReferenceWarning, stacklevel=2)
+            return None
+        return real
+
+    def _missing(self, message: str) -> None:
+        if self._missing_reference == "warn":
+            warnings.warn(f"{message}; left as written", ReferenceWarning, stacklevel=3)
+            return None
+        raise BuildError(
+            f"{message}. Fix the reference, or set BUST_ASSETS_MISSING_REFERENCE = 'warn' "
+            "to leave such references as written."
+        )
+
+    def _prefixes(self) -> str:
+        return ", ".join(r.url_prefix for r in self.roots)
+
+
+def _stamp(path: str) -> Stamp:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (path, -1, -1)
+    return (path, st.st_mtime_ns, st.st_size)
+
+
+def _still_valid(stamps: tuple[Stamp, ...]) -> bool:
+    return all(_stamp(path) == (path, mtime, size) for path, mtime, size in stamps)
+
+
+def _decode(data: bytes, path: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BuildError(f"{path} is not UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8") from exc

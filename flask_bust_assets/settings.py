@@ -1,0 +1,108 @@
+"""Read and validate configuration: the one place that looks at ``app.config``."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+
+from .build import BuildSettings
+from .digest import check_algorithm
+from .errors import ConfigError
+from .staticfiles import StaticRoot
+
+VERSIONING_MODES = ("filename", "query")
+POLICIES = ("error", "warn")
+
+
+@dataclass(frozen=True)
+class StaticSettings:
+    """How ``url_for('static')`` URLs and CSS references are busted."""
+
+    enabled: bool
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    missing_static: str
+    missing_reference: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything this package reads from ``app.config``, validated once."""
+
+    build: BuildSettings
+    static: StaticSettings
+    auto_build: bool
+
+
+def static_roots(app: Flask) -> list[StaticRoot]:
+    """The app's static folder and every blueprint's, with the URL prefix serving each."""
+    candidates = [("static", app.static_folder)] + [
+        (f"{name}.static", bp.static_folder) for name, bp in app.blueprints.items()
+    ]
+    roots = []
+    for endpoint, folder in candidates:
+        rules = list(app.url_map.iter_rules(endpoint)) if endpoint in app.view_functions else []
+        if folder and rules:
+            prefix = rules[0].rule.split("<", 1)[0]
+            roots.append(
+                StaticRoot(endpoint, os.path.realpath(folder), prefix if prefix.endswith("/") else prefix + "/")
+            )
+    return roots
+
+
+def read_settings(app: Flask) -> Settings:
+    """Read and validate every setting; ConfigError names the key and the fix."""
+    config = app.config
+    versioning = _choice(config, "BUST_ASSETS_VERSIONING", VERSIONING_MODES)
+    algorithm = str(config["BUST_ASSETS_DIGEST_ALGORITHM"])
+    try:
+        length = int(config["BUST_ASSETS_DIGEST_LENGTH"])
+    except (TypeError, ValueError):
+        raise ConfigError("BUST_ASSETS_DIGEST_LENGTH must be a whole number, e.g. 16.") from None
+    check_algorithm(algorithm, length)
+    manifest_path = os.path.abspath(config["BUST_ASSETS_MANIFEST"])
+    _refuse_inside_static(app, "BUST_ASSETS_MANIFEST", manifest_path)
+    cache = config.get("ASSETS_CACHE")
+    if isinstance(cache, str):
+        _refuse_inside_static(app, "ASSETS_CACHE", os.path.abspath(cache))
+    static = StaticSettings(
+        enabled=bool(config["BUST_ASSETS_STATIC"]),
+        include=_globs(config, "BUST_ASSETS_STATIC_INCLUDE"),
+        exclude=_globs(config, "BUST_ASSETS_STATIC_EXCLUDE"),
+        missing_static=_choice(config, "BUST_ASSETS_MISSING_STATIC", POLICIES),
+        missing_reference=_choice(config, "BUST_ASSETS_MISSING_REFERENCE", POLICIES),
+    )
+    return Settings(
+        build=BuildSettings(manifest_path=manifest_path, versioning=versioning, algorithm=algorithm, length=length),
+        static=static,
+        auto_build=bool(config["ASSETS_AUTO_BUILD"]),
+    )
+
+
+def _choice(config: Any, key: str, choices: tuple[str, ...]) -> str:
+    value = config[key]
+    if value not in choices:
+        listed = " or ".join(repr(c) for c in choices)
+        raise ConfigError(f"{key} is {value!r}; use {listed} (the first is the default).")
+    return str(value)
+
+
+def _globs(config: Any, key: str) -> tuple[str, ...]:
+    value = config[key]
+    if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{key} must be a list of glob patterns, e.g. ['img/*', '*.woff2'].")
+    return tuple(value)
+
+
+def _refuse_inside_static(app: Flask, key: str, path: str) -> None:
+    folders = [app.static_folder] + [bp.static_folder for bp in app.blueprints.values()]
+    for folder in filter(None, folders):
+        root = os.path.realpath(folder)
+        if os.path.commonpath([root, os.path.realpath(path)]) == root:
+            raise ConfigError(
+                f"{key} is {path}, inside the static folder {root}, where anyone could download it; "
+                "set it to a path outside every static folder."
+            )
