@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import tempfile
+from collections.abc import Iterator
 
 
 def write_atomic(path: str, data: bytes) -> None:
@@ -40,3 +43,19 @@ def write_if_missing(path: str, data: bytes) -> bool:
         return False
     write_atomic(path, data)
     return True
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: str) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (created if missing) for the block.
+
+    Two builds, or a build and a clean, then take turns in writing: a clean can
+    never delete a file a concurrent build has just decided to reuse.
+    """
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -20,8 +20,9 @@ from webassets.exceptions import BuildError as WebassetsBuildError
 from webassets.exceptions import BundleError, FilterError
 from webassets.utils import is_url
 
-from . import manifest
-from .atomic import write_atomic, write_if_missing
+from . import generations, manifest
+from .atomic import exclusive_lock, write_atomic, write_if_missing
+from .compress import compress_all
 from .digest import content_digest, digested_path, integrity
 from .digester import DigestedFile, Digester
 from .errors import BuildError, BustAssetsError
@@ -90,6 +91,7 @@ class BuildReport:
     results: list[BundleResult]
     static: StaticReport
     manifest_written: bool
+    compressed: int = 0  # precompressed variants written
 
     @property
     def failed(self) -> list[BundleResult]:
@@ -110,15 +112,27 @@ def build_all(env: Any, settings: BuildSettings, static: StaticPlan | None = Non
         report.static.files.extend(static.digester.take_pending())  # referenced by bundled CSS
     if not report.ok:
         return report
-    for result in results:
-        write_files(result, settings)
     files: dict[str, dict[str, StaticFile]] = {}
     for digested in report.static.files:
-        write_digested(digested)
         files.setdefault(digested.root.endpoint, {})[digested.logical] = StaticFile(
             digested.path, digested.digest, digested.integrity, len(digested.data), digested.query
         )
-    manifest.save(settings.manifest_path, ManifestData(bundles={r.name: r.outputs for r in results}, files=files))
+    data = ManifestData(bundles={r.name: r.outputs for r in results}, files=files)
+    with exclusive_lock(settings.manifest_path + ".lock"):
+        for result in results:
+            write_files(result, settings)
+        for digested in report.static.files:
+            write_digested(digested)
+        # Every file the manifest names, and its variants, exist before the manifest does.
+        # Only content-addressed names get variants: a plain name's variant could go stale.
+        produced = [(b.abspath, b.data) for r in results for b in r.files if not b.entry.query]
+        produced += [(d.abspath, d.data) for d in report.static.files if d.path != d.logical]
+        report.compressed = compress_all(produced)
+        manifest.save(settings.manifest_path, data)
+        generations.record(
+            settings.manifest_path,
+            [b.abspath for r in results for b in r.files] + [d.abspath for d in report.static.files],
+        )
     report.manifest_written = True
     return report
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from .digest import split_digested_path
 
+VARIANT_SUFFIXES = (".br", ".gz")  # what compress.py writes beside digested files
+
 
 @dataclass(frozen=True)
 class StaticRoot:
@@ -45,9 +47,14 @@ class Selection:
         """True if ``logical`` (a path in ``root``) is to be digested."""
         return self.selects_name(logical) and not self.is_digested_copy(root, logical)
 
+    def is_variant(self, logical: str) -> bool:
+        """True for a precompressed variant of a digested file (``x.<digest>.css.br``)."""
+        stem, ext = posixpath.splitext(logical)
+        return ext in VARIANT_SUFFIXES and split_digested_path(stem, self.length) is not None
+
     def selects_name(self, logical: str) -> bool:
         """The part of ``selects`` that needs no file-system call."""
-        if any(part.startswith(".") for part in logical.split("/")):
+        if any(part.startswith(".") for part in logical.split("/")) or self.is_variant(logical):
             return False
         if not any(fnmatch.fnmatchcase(logical, p) for p in self.include):
             return False
