@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Any
 
 from flask import Flask, current_app
-from flask_assets import Environment
+from flask_assets import Environment, FlaskResolver
 from webassets.bundle import ContextWrapper
 
 from . import filters as _filters  # noqa: F401  (registers bust_cssmin / bust_jsmin / bust_cssurls)
@@ -21,12 +22,15 @@ from .build import (
     write_digested,
     write_files,
 )
+from .check import stale
+from .clean import CleanReport, clean
 from .digest import DEFAULT_ALGORITHM, DEFAULT_LENGTH, split_digested_path
 from .digester import Digester
 from .manifest import BundleOutput, ManifestData
 from .resolver import LiveResolver, ManifestResolver, Resolver, StaticResolver
+from .serving import DigestVerifier, send_static
 from .settings import Settings, read_settings, static_roots
-from .staticfiles import Selection, StaticRoot
+from .staticfiles import Selection, StaticRoot, is_our_file
 from .templating import STATE_KEY, BustAssetsExtension, asset_tags, asset_url
 from .versioning import BustManifest, ContentHashVersion
 
@@ -42,6 +46,8 @@ class BustState:
         self._static_resolver: StaticResolver | None = None
         self._digester: Digester | None = None
         self._manifest: ManifestData | None = None
+        self._known: frozenset[tuple[str, str]] | None = None
+        self._views_installed = False
 
     @property
     def settings(self) -> Settings:
@@ -116,11 +122,64 @@ class BustState:
                 )
         return self._static_resolver
 
+    def install_views(self) -> None:
+        """Serve every static endpoint through serving.send_static (once, before the first request)."""
+        if self._views_installed:
+            return
+        self._views_installed = True
+        if not self.settings.static.serve:
+            return
+        settings = self.settings
+        verifier = DigestVerifier(settings.build.algorithm, settings.build.length)
+        for root in self.digester.roots:
+            self._app.view_functions[root.endpoint] = functools.partial(
+                send_static,
+                root,
+                is_known=self._is_known,
+                verifier=verifier,
+                length=settings.build.length,
+                plain_max_age=settings.static.plain_max_age,
+            )
+
+    def _is_known(self, endpoint: str, filename: str) -> bool:
+        """True if the manifest in memory names ``filename`` (production only)."""
+        if self.settings.auto_build:
+            return False
+        if self._known is None:
+            self._known = known_names(self._manifest_data(), self.env)
+        return (endpoint, filename) in self._known
+
     def build(self) -> BuildReport:
         """Build every bundle and static file, as `flask assets build` does."""
         settings = self.settings
         plan = StaticPlan(self.digester, self.selection, digest_all=settings.static.enabled)
         return build_all(self.env, settings.build, plan)
+
+    def check(self) -> list[str]:
+        """Why the manifest is stale against the sources; empty if it is up to date. Writes nothing."""
+        settings = self.settings
+        plan = StaticPlan(self.digester, self.selection, digest_all=settings.static.enabled)
+        roots = {root.endpoint: root.folder for root in self.digester.roots}
+        return stale(self.env, settings.build, plan, roots=roots)
+
+    def clean(self, *, keep: int, age: float, dry_run: bool = False) -> CleanReport:
+        """Retire old generations (see clean.py); refuses without a manifest to protect."""
+        path = self.settings.build.manifest_path
+        data = manifest.load(path)  # ManifestError: nothing is known to be current
+        current = {os.path.join(root.folder, *f.path.split("/")) for root in self.digester.roots
+                   for f in data.files.get(root.endpoint, {}).values()}  # fmt: skip
+        ctx = ContextWrapper(self.env)
+        for outputs in data.bundles.values():
+            current.update(self.env.resolver.resolve_output_to_path(ctx, out.path, None) for out in outputs)
+        return clean(
+            manifest_path=path,
+            roots=self.digester.roots,
+            selection=self.selection,
+            current=frozenset(os.path.realpath(p) for p in current),
+            keep=keep,
+            age=age,
+            dry_run=dry_run,
+        )
 
     def urls(self, name: str) -> list[tuple[str, BundleOutput]]:
         """(URL, manifest entry) for every output of bundle ``name``."""
@@ -158,6 +217,17 @@ class BustState:
         return digested.path, digested.query
 
 
+def known_names(data: ManifestData, env: BustAssets) -> frozenset[tuple[str, str]]:
+    """(endpoint, filename) of every digested file the manifest names, bundle outputs included."""
+    names = {(endpoint, f.path) for endpoint, files in data.files.items() for f in files.values()}
+    ctx = ContextWrapper(env)
+    for outputs in data.bundles.values():
+        for out in outputs:
+            _, filename, endpoint = env.resolver.split_prefix(ctx, out.path)
+            names.add((endpoint, filename))
+    return frozenset(names)
+
+
 def _entry(files: Any, endpoint: str, filename: str) -> tuple[str, str] | None:
     entry = files.get(endpoint, {}).get(filename)
     return None if entry is None else (entry.path, entry.query)
@@ -179,12 +249,26 @@ def bust_static_urls(endpoint: str, values: dict[str, Any]) -> None:
             values["v"] = query.removeprefix("v=")
 
 
+class BustResolver(FlaskResolver):  # type: ignore[misc]
+    """Flask-Assets' resolver, minus our own files in glob results.
+
+    Digested copies (``a.<digest>.css`` beside ``a.css``) and their variants live
+    next to the sources, so ``Bundle("css/*.css")`` would otherwise bundle them too.
+    """
+
+    def glob(self, basedir: str, expr: str) -> list[str]:
+        """Glob as webassets does, leaving out digested copies and compressed variants."""
+        return [path for path in super().glob(basedir, expr) if not is_our_file(path)]
+
+
 class BustAssets(Environment):  # type: ignore[misc]
     """A drop-in for ``flask_assets.Environment`` that busts caches by content hash.
 
     ``BustAssets(app)`` binds to one app as Flask-Assets does; ``BustAssets()``
     plus ``init_app(app)`` serves any number of apps from one set of bundles.
     """
+
+    resolver_class = BustResolver
 
     def __init__(self, app: Flask | None = None) -> None:
         # Initialise unbound so webassets' own defaults (auto_build=True,
@@ -212,6 +296,9 @@ class BustAssets(Environment):  # type: ignore[misc]
         config.setdefault("BUST_ASSETS_STATIC_EXCLUDE", [])
         config.setdefault("BUST_ASSETS_MISSING_STATIC", "error")
         config.setdefault("BUST_ASSETS_MISSING_REFERENCE", "error")
+        config.setdefault("BUST_ASSETS_SERVE", True)
+        # Plain names can change in place: a minute of caching, then revalidation.
+        config.setdefault("BUST_ASSETS_PLAIN_MAX_AGE", 60)
         # Production unless the app runs in debug mode: a server must not
         # build on request, and must fail loudly when the manifest is missing.
         config.setdefault("ASSETS_AUTO_BUILD", app.debug)
@@ -225,7 +312,10 @@ class BustAssets(Environment):  # type: ignore[misc]
         app.jinja_env.assets_environment = self  # type: ignore[attr-defined]
         app.jinja_env.globals.update(asset_url=asset_url, asset_tags=asset_tags)
         app.url_defaults(bust_static_urls)
-        app.extensions[STATE_KEY] = BustState(app, self)
+        state = app.extensions[STATE_KEY] = BustState(app, self)
+        # Blueprints may register their static routes after init_app; the views
+        # are swapped before the first request is dispatched, when all are known.
+        app.before_request(state.install_views)
 
         from .cli import assets_group
 

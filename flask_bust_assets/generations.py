@@ -37,7 +37,7 @@ def history_path(manifest_path: str) -> str:
 def load(manifest_path: str) -> list[Generation]:
     """Generations newest first; an absent or unreadable history is empty (clean then goes by file age)."""
     path = history_path(manifest_path)
-    base = os.path.dirname(os.path.abspath(manifest_path))
+    base = os.path.dirname(os.path.realpath(manifest_path))
     try:
         with open(path, encoding="utf-8") as handle:
             doc = json.load(handle)
@@ -51,8 +51,9 @@ def load(manifest_path: str) -> list[Generation]:
 
 def record(manifest_path: str, files: Iterable[str], built_at: float | None = None) -> None:
     """Add a generation (the absolute paths a build produced) to the history."""
-    base = os.path.dirname(os.path.abspath(manifest_path))
-    generations = [Generation(time.time() if built_at is None else built_at, frozenset(files)), *load(manifest_path)]
+    base = os.path.dirname(os.path.realpath(manifest_path))
+    files = frozenset(os.path.realpath(f) for f in files)
+    generations = [Generation(time.time() if built_at is None else built_at, files), *load(manifest_path)]
     doc = {
         "format": 1,
         "generations": [

@@ -26,6 +26,8 @@ class StaticSettings:
     exclude: tuple[str, ...]
     missing_static: str
     missing_reference: str
+    serve: bool  # our view serves static endpoints (immutable headers, variants)
+    plain_max_age: int  # seconds, for static files served under their plain name
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ def read_settings(app: Flask) -> Settings:
         exclude=_globs(config, "BUST_ASSETS_STATIC_EXCLUDE"),
         missing_static=_choice(config, "BUST_ASSETS_MISSING_STATIC", POLICIES),
         missing_reference=_choice(config, "BUST_ASSETS_MISSING_REFERENCE", POLICIES),
+        serve=bool(config["BUST_ASSETS_SERVE"]),
+        plain_max_age=_seconds(config, "BUST_ASSETS_PLAIN_MAX_AGE"),
     )
     return Settings(
         build=BuildSettings(manifest_path=manifest_path, versioning=versioning, algorithm=algorithm, length=length),
@@ -88,6 +92,16 @@ def _choice(config: Any, key: str, choices: tuple[str, ...]) -> str:
         listed = " or ".join(repr(c) for c in choices)
         raise ConfigError(f"{key} is {value!r}; use {listed} (the first is the default).")
     return str(value)
+
+
+def _seconds(config: Any, key: str) -> int:
+    try:
+        value = int(config[key])
+    except (TypeError, ValueError):
+        value = -1
+    if value < 0:
+        raise ConfigError(f"{key} must be a whole number of seconds, 0 or more (it is {config[key]!r}).")
+    return value
 
 
 def _globs(config: Any, key: str) -> tuple[str, ...]:

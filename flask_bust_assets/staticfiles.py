@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -47,6 +48,10 @@ class Selection:
         """True if ``logical`` (a path in ``root``) is to be digested."""
         return self.selects_name(logical) and not self.is_digested_copy(root, logical)
 
+    def is_output(self, logical: str) -> bool:
+        """True for a bundle output, of any version."""
+        return any(fnmatch.fnmatchcase(logical, p) for p in self.outputs)
+
     def is_variant(self, logical: str) -> bool:
         """True for a precompressed variant of a digested file (``x.<digest>.css.br``)."""
         stem, ext = posixpath.splitext(logical)
@@ -84,3 +89,18 @@ def url_of(root: StaticRoot, logical: str) -> str:
 def relative_url(from_dir_url: str, to_url: str) -> str:
     """A relative URL from a folder URL (``/static/gen/``) to a file URL, as CSS needs for CDNs."""
     return posixpath.relpath(to_url, from_dir_url.rstrip("/") or "/")
+
+
+def is_our_file(path: str, length: int | None = None) -> bool:
+    """True for a digested copy of a file beside it, or a compressed variant of one."""
+    stem, ext = os.path.splitext(path)
+    if ext in VARIANT_SUFFIXES:
+        path = stem
+    folder, name = os.path.split(path)
+    split = split_digested_path(name, length) if length else _split_any_length(name)
+    return split is not None and (ext in VARIANT_SUFFIXES or os.path.isfile(os.path.join(folder, split[0])))
+
+
+def _split_any_length(name: str) -> tuple[str, str] | None:
+    match = re.fullmatch(r"(.+)\.([0-9a-f]{8,128})((?:\.[^.]+)?)", name)
+    return None if match is None else (match.group(1) + match.group(3), match.group(2))

@@ -177,3 +177,16 @@ def test_bad_settings_are_refused_naming_the_key(tmp_path: Path, key: str, value
     app, assets = site(tmp_path, {key: value})
     with pytest.raises(BustAssetsError, match=message):
         build(app, assets)
+
+
+def test_glob_bundles_never_pick_up_digested_copies(tmp_path: Path) -> None:
+    app, assets = site(tmp_path)
+    write(tmp_path, "static/css/b.css", "b { color: blue }\n")
+    assets.register("all", Bundle("css/*.css", filters="bust_cssmin", output="gen/all.%(version)s.css"))
+    for _ in range(2):  # the second build sees the first one's digested copies and variants
+        report = build(app, assets)
+        assert report.ok
+        (entry,) = json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]["all"]
+        data = (tmp_path / "static" / entry["path"]).read_bytes()
+        assert data.count(b"margin:0") == 1 and data.count(b"color:blue") == 1
+    assert len(list((tmp_path / "static/css").glob("a.*.css"))) == 1

@@ -90,16 +90,6 @@ def test_minifier_warnings_reach_the_terminal(tmp_path: Path) -> None:
     assert re.search(r"warning: .*static/css/a\.css: cssmin would corrupt a zero length", result.stderr)
 
 
-def test_clean_refuses_rather_than_deleting_current_files(tmp_path: Path) -> None:
-    project(tmp_path)
-    flask(tmp_path, "assets", "build")
-    before = sorted(p.name for p in (tmp_path / "static/gen").iterdir())
-    result = flask(tmp_path, "assets", "clean")
-    assert result.returncode != 0
-    assert "does not clean old generations yet" in result.stderr
-    assert sorted(p.name for p in (tmp_path / "static/gen").iterdir()) == before
-
-
 def test_stock_flask_assets_apps_keep_stock_commands(tmp_path: Path) -> None:
     write(tmp_path, "app.py", STOCK_APP)
     write(tmp_path, "static/css/a.css", "body { color : red }\n")

@@ -1,0 +1,72 @@
+"""Is the manifest up to date with the sources? Builds in memory, writes nothing."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from . import manifest
+from .build import StaticPlan, build_bundle, digest_static
+from .errors import ManifestError
+from .manifest import StaticFile
+
+
+def stale(env: Any, settings: Any, plan: StaticPlan | None, *, roots: dict[str, str]) -> list[str]:
+    """What differs between a fresh build and the manifest; empty when it is up to date.
+
+    ``roots`` maps static endpoints to folders, to check that every file the
+    manifest names exists. webassets' cache is bypassed so that nothing, not even
+    a cache entry, is written.
+    """
+    try:
+        data = manifest.load(settings.manifest_path)
+    except ManifestError as exc:
+        return [str(exc)]
+    problems: list[str] = []
+    saved_cache = env.config["cache"]
+    env.config["cache"] = False
+    try:
+        for name in sorted(set(env._named_bundles) | set(data.bundles)):
+            if name not in env._named_bundles:
+                problems.append(f"bundle {name!r} is in the manifest but no longer registered")
+                continue
+            result = build_bundle(env, name, settings)
+            if result.error is not None:
+                problems.append(str(result.error))
+            elif result.outputs != data.bundles.get(name):
+                now = ", ".join(o.path for o in result.outputs)
+                was = ", ".join(o.path for o in data.bundles.get(name, ())) or "nothing"
+                problems.append(f"bundle {name!r} would build {now}; the manifest names {was}")
+            else:
+                problems.extend(f"bundle {name!r}: {b.abspath} is missing on disk" for b in result.files
+                                if not os.path.isfile(b.abspath))  # fmt: skip
+        if plan is not None:
+            report = digest_static(plan)
+            problems.extend(str(e) for e in report.errors)
+            fresh: dict[str, dict[str, StaticFile]] = {}
+            for f in [*report.files, *plan.digester.take_pending()]:
+                fresh.setdefault(f.root.endpoint, {})[f.logical] = StaticFile(
+                    f.path, f.digest, f.integrity, len(f.data), f.query
+                )
+            problems.extend(_static_differences(fresh, data.files))
+    finally:
+        env.config["cache"] = saved_cache
+    for endpoint, files in data.files.items():
+        for entry in files.values():
+            if endpoint in roots and not os.path.isfile(os.path.join(roots[endpoint], *entry.path.split("/"))):
+                problems.append(f"{endpoint}: {entry.path} is named by the manifest but missing on disk")
+    return problems
+
+
+def _static_differences(fresh: dict[str, dict[str, StaticFile]], recorded: Any) -> list[str]:
+    problems = []
+    for endpoint in sorted(set(fresh) | set(recorded)):
+        now, was = fresh.get(endpoint, {}), recorded.get(endpoint, {})
+        for logical in sorted(set(now) | set(was)):
+            if logical not in was:
+                problems.append(f"{endpoint}: {logical} is new since the last build")
+            elif logical not in now:
+                problems.append(f"{endpoint}: {logical} is gone since the last build")
+            elif now[logical] != was[logical]:
+                problems.append(f"{endpoint}: {logical} changed since the last build")
+    return problems

@@ -1,0 +1,140 @@
+"""Serving digested files over a real HTTP server on 127.0.0.1: headers, encodings, 304, HEAD, Range."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import brotli
+import pytest
+from flask import Flask
+from flask_assets import Bundle
+
+from .helpers import http, make_app, serve, write
+
+CSS = "".join(f".c{i} {{ color: #{i:06x}; margin: {i}px }}\n" for i in range(200))  # compresses well
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+
+
+def site(root: Path) -> Flask:
+    write(root, "static/css/site.css", CSS)
+    (root / "static/img").mkdir(parents=True)
+    (root / "static/img/dot.png").write_bytes(PNG)
+    write(root, "static/robots.txt", "User-agent: *\n")
+    app, assets = make_app(root)
+    assets.register("css", Bundle("css/site.css", filters="bust_cssmin", output="gen/site.%(version)s.css"))
+    with app.app_context():
+        assert app.extensions["bust_assets"].build().ok
+    return app
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, str]]:
+    root = tmp_path_factory.mktemp("serving")
+    app = site(root)
+    css_path = json.loads((root / "assets-manifest.json").read_text())["bundles"]["css"][0]["path"]
+    with serve(app) as base:
+        yield base, root, "/static/" + css_path
+
+
+def test_identity_response_is_immutable_and_varies(served: tuple[str, Path, str]) -> None:
+    base, root, css = served
+    status, headers, body = http(base, css)
+    assert status == 200
+    assert body == (root / "static" / css.removeprefix("/static/")).read_bytes()
+    assert headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert headers["vary"] == "Accept-Encoding"
+    assert "content-encoding" not in headers
+    assert int(headers["content-length"]) == len(body)
+    assert headers["content-type"].startswith("text/css")
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("br", "br"),
+        ("gzip", "gzip"),
+        ("gzip, deflate, br", "br"),  # equal preference: the smaller file
+        ("gzip;q=1.0, br;q=0.5", "gzip"),  # the client's preference wins
+        ("br;q=0, gzip", "gzip"),
+        ("br;q=0, gzip;q=0", None),
+        ("*", "br"),
+        ("identity", None),
+    ],
+)
+def test_encoding_follows_accept_encoding(served: tuple[str, Path, str], accept: str, expected: str | None) -> None:
+    base, root, css = served
+    original = (root / "static" / css.removeprefix("/static/")).read_bytes()
+    status, headers, body = http(base, css, headers={"Accept-Encoding": accept})
+    assert status == 200
+    assert headers.get("content-encoding") == expected
+    assert int(headers["content-length"]) == len(body)
+    decoded = {"br": brotli.decompress, "gzip": gzip.decompress, None: bytes}[expected](body)
+    assert decoded == original
+    assert expected is None or len(body) < len(original) * 0.95
+    assert headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def test_each_variant_has_its_own_etag_and_answers_304(served: tuple[str, Path, str]) -> None:
+    base, _, css = served
+    etags = {}
+    for accept in ("br", "gzip", "identity"):
+        _, headers, _ = http(base, css, headers={"Accept-Encoding": accept})
+        etags[accept] = headers["etag"]
+        status, headers, body = http(base, css, headers={"Accept-Encoding": accept, "If-None-Match": etags[accept]})
+        assert (status, body) == (304, b"")
+    assert len(set(etags.values())) == 3
+    status, _, _ = http(base, css, headers={"Accept-Encoding": "br", "If-None-Match": etags["gzip"]})
+    assert status == 200
+
+
+def test_head_and_range(served: tuple[str, Path, str]) -> None:
+    base, root, css = served
+    original = (root / "static" / css.removeprefix("/static/")).read_bytes()
+    status, headers, body = http(base, css, method="HEAD")
+    assert (status, body, int(headers["content-length"])) == (200, b"", len(original))
+    status, headers, body = http(base, css, headers={"Range": "bytes=0-9"})
+    assert (status, body, headers["content-range"]) == (206, original[:10], f"bytes 0-9/{len(original)}")
+
+
+def test_made_up_digest_is_404_even_when_the_file_exists(served: tuple[str, Path, str]) -> None:
+    base, root, css = served
+    fake = css.rsplit(".", 2)[0] + ".0123456789abcdef.css"
+    shutil.copyfile(root / "static" / css.removeprefix("/static/"), root / "static" / fake.removeprefix("/static/"))
+    assert http(base, fake)[0] == 404
+    assert http(base, "/static/gen/site.fedcba9876543210.css")[0] == 404
+
+
+def test_digested_file_of_a_newer_build_on_shared_disk_is_served(served: tuple[str, Path, str]) -> None:
+    # Rolling deploy: this server's manifest predates the file, but its name is its digest.
+    base, root, _ = served
+    data = b"body{color:teal}"
+    name = f"gen/newer.{hashlib.sha256(data).hexdigest()[:16]}.css"
+    (root / "static" / name).write_bytes(data)
+    status, headers, body = http(base, "/static/" + name)
+    assert (status, body) == (200, data)
+    assert headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def test_digested_image_has_no_variants_and_no_vary(served: tuple[str, Path, str]) -> None:
+    base, _, _ = served
+    name = f"/static/img/dot.{hashlib.sha256(PNG).hexdigest()[:16]}.png"
+    status, headers, body = http(base, name, headers={"Accept-Encoding": "gzip, br"})
+    assert (status, body) == (200, PNG)
+    assert "vary" not in headers and "content-encoding" not in headers
+    assert headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def test_plain_names_get_a_short_max_age_and_revalidate(served: tuple[str, Path, str]) -> None:
+    base, _, _ = served
+    status, headers, body = http(base, "/static/robots.txt")
+    assert (status, body) == (200, b"User-agent: *\n")
+    assert headers["cache-control"] == "public, max-age=60"
+    assert "last-modified" in headers
+    assert http(base, "/static/robots.txt", headers={"If-None-Match": headers["etag"]})[0] == 304
+    assert http(base, "/static/robots.txt", headers={"If-Modified-Since": headers["last-modified"]})[0] == 304
+    assert http(base, "/static/../assets-manifest.json")[0] == 404
