@@ -26,6 +26,7 @@ from .check import stale
 from .clean import CleanReport, clean
 from .digest import DEFAULT_ALGORITHM, DEFAULT_LENGTH, split_digested_path
 from .digester import Digester
+from .errors import ManifestError
 from .manifest import BundleOutput, ManifestData
 from .resolver import LiveResolver, ManifestResolver, Resolver, StaticResolver
 from .serving import DigestVerifier, send_static
@@ -46,6 +47,7 @@ class BustState:
         self._static_resolver: StaticResolver | None = None
         self._digester: Digester | None = None
         self._manifest: ManifestData | None = None
+        self._manifest_path = ""
         self._known: frozenset[tuple[str, str]] | None = None
         self._views_installed = False
 
@@ -190,9 +192,26 @@ class BustState:
             result.append((f"{url}?{entry.query}" if entry.query else url, entry))
         return result
 
+    def preload(self, path: str) -> None:
+        """Read the manifest now, at start-up, if there is one.
+
+        Each server process must keep answering from the manifest it started
+        with: a worker that first renders after a new build must not switch to
+        it while its siblings still serve the old one.
+        """
+        try:
+            self._manifest = manifest.load(path)
+            self._manifest_path = path
+        except ManifestError:
+            # Absent or corrupt: the first render raises it; `flask assets build`,
+            # which loads the app too, must still be able to replace it.
+            pass
+
     def _manifest_data(self) -> ManifestData:
-        if self._manifest is None:
-            self._manifest = manifest.load(self.settings.build.manifest_path)
+        path = self.settings.build.manifest_path
+        if self._manifest is None or self._manifest_path != path:  # config changed after init_app
+            self._manifest = manifest.load(path)
+            self._manifest_path = path
         return self._manifest
 
     def _build_live(self, name: str) -> tuple[BundleOutput, ...]:
@@ -316,6 +335,8 @@ class BustAssets(Environment):  # type: ignore[misc]
         # Blueprints may register their static routes after init_app; the views
         # are swapped before the first request is dispatched, when all are known.
         app.before_request(state.install_views)
+        if not config["ASSETS_AUTO_BUILD"]:
+            state.preload(os.path.abspath(config["BUST_ASSETS_MANIFEST"]))
 
         from .cli import assets_group
 

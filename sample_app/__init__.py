@@ -14,6 +14,8 @@ assets = BustAssets()
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; ``config`` overrides settings (tests pass a tmp manifest path)."""
     app = Flask(__name__)
+    # FLASK_BUST_ASSETS_VERSIONING=query and the like, from the environment (JSON values parsed).
+    app.config.from_prefixed_env()
     app.config.update(config or {})
     assets.init_app(app)
     if "site_css" not in assets:
@@ -31,17 +33,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_bundles() -> None:
-    """The bundles, declared once for every app this module creates."""
+    """The bundles, declared once for every app this module creates.
+
+    The outputs are written as in any Flask-Assets app; with filename versioning
+    (the default) the digest is inserted: gen/site.<digest>.css. Under
+    FLASK_BUST_ASSETS_VERSIONING=query they keep these names and URLs get ?v=<digest>.
+    """
     assets.register(
         "site_css",
-        Bundle(
-            "css/base.css",
-            "css/layout.css",
-            filters="bust_cssurls,bust_cssmin",
-            output="gen/site.%(version)s.css",
-        ),
+        Bundle("css/base.css", "css/layout.css", filters="bust_cssurls,bust_cssmin", output="gen/site.css"),
     )
     assets.register(
         "site_js",
-        Bundle("js/greet.js", "js/app.js", filters="bust_jsmin", output="gen/site.%(version)s.js"),
+        Bundle("js/greet.js", "js/app.js", filters="bust_jsmin", output="gen/site.js"),
     )

@@ -110,3 +110,11 @@ def test_cli_runner(tmp_path: Path) -> None:
     result = app.test_cli_runner().invoke(args=["assets", "build"])
     assert result.exit_code == 1
     assert "source file" in result.output
+
+
+def test_build_replaces_a_corrupt_manifest(tmp_path: Path) -> None:
+    project(tmp_path)
+    (tmp_path / "assets-manifest.json").write_text("{ not json")
+    result = flask(tmp_path, "assets", "build")
+    assert result.returncode == 0, result.stderr
+    assert json.loads((tmp_path / "assets-manifest.json").read_text())["format"] == 1

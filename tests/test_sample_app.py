@@ -74,8 +74,12 @@ def test_no_page_or_stylesheet_points_at_an_undigested_file(server: tuple[str, P
     assert logo == f"/static/img/logo.{hashlib.sha256(fetch(base + logo)).hexdigest()[:16]}.svg"
     (css_url,) = re.findall(r'href="(/static/gen/[^"]+\.css)"', html)
     references = find_references(fetch(base + css_url).decode())
-    stripes = (root / "sample_app/static/img/stripes.svg").read_bytes()
-    assert [r.path for r in references] == [f"../img/stripes.{hashlib.sha256(stripes).hexdigest()[:16]}.svg"]
+    static = root / "sample_app/static"
+    font, stripes = (static / "fonts/icons.woff2").read_bytes(), (static / "img/stripes.svg").read_bytes()
+    assert [r.path + r.tail for r in references] == [
+        f"../fonts/icons.{hashlib.sha256(font).hexdigest()[:16]}.woff2?v=1",
+        f"../img/stripes.{hashlib.sha256(stripes).hexdigest()[:16]}.svg",
+    ]
     for ref in references:
         assert fetch(base + posixpath.normpath(posixpath.join(posixpath.dirname(css_url), ref.path)))
 
