@@ -15,6 +15,7 @@ from webassets.version import Manifest, Version, VersionIndeterminableError
 
 from . import manifest
 from .digest import DEFAULT_ALGORITHM, DEFAULT_LENGTH, content_digest
+from .errors import ManifestError
 from .manifest import ManifestData
 
 
@@ -64,9 +65,11 @@ class BustManifest(Manifest):  # type: ignore[misc]
         if not path:
             return None
         if ctx.auto_build or path not in self._loaded:
-            if not manifest.exists(path):
-                return None
-            self._loaded[path] = manifest.load(path)
+            try:
+                self._loaded[path] = manifest.load(path)
+            except ManifestError:
+                return None  # webassets then asks the versioner; a build replaces the file
+
         for name, registered in ctx.environment._named_bundles.items():
             if registered is bundle:
                 outputs = self._loaded[path].bundles.get(name, ())
