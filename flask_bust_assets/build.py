@@ -6,27 +6,29 @@ all succeed are files written, then the manifest last (invariants 3 and 7).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import time
 import warnings
-from collections.abc import Hashable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from flask_assets import FlaskResolver
 from webassets.bundle import Bundle, wrap
 from webassets.exceptions import BuildError as WebassetsBuildError
 from webassets.exceptions import BundleError, FilterError
-from webassets.utils import is_url
 
 from . import generations, manifest
 from .atomic import exclusive_lock, write_atomic, write_if_missing
+from .buildcache import BuildCache, stamp
 from .compress import compress_all
 from .digest import content_digest, digested_path, integrity
 from .digester import DigestedFile, Digester
 from .errors import BuildError, BustAssetsError
 from .manifest import BundleOutput, ManifestData, StaticFile
+from .sources import lookup, source_files
 from .staticfiles import Selection
 
 
@@ -38,6 +40,7 @@ class BuildSettings:
     versioning: str = "filename"  # or "query"
     algorithm: str = "sha256"
     length: int = 16
+    options: tuple[Any, ...] = ()  # other settings that change outputs (engines, licence, ...)
 
 
 @dataclass
@@ -45,7 +48,7 @@ class BuiltFile:
     """One output of a bundle: where it goes, its bytes, and its manifest entry."""
 
     abspath: str
-    data: bytes
+    data: bytes | None  # None when reused from an earlier build: the file is on disk
     entry: BundleOutput
 
 
@@ -58,6 +61,9 @@ class BundleResult:
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     error: BuildError | None = None
+    sources: list[str] = field(default_factory=list)
+    reused: bool = False  # nothing it depends on changed since the last build
+    fingerprint: str = ""
 
     @property
     def outputs(self) -> tuple[BundleOutput, ...]:
@@ -104,9 +110,12 @@ class BuildReport:
         return not self.failed and not self.static.errors
 
 
-def build_all(env: Any, settings: BuildSettings, static: StaticPlan | None = None) -> BuildReport:
+def build_all(
+    env: Any, settings: BuildSettings, static: StaticPlan | None = None, cache: BuildCache | None = None
+) -> BuildReport:
     """Build every bundle and static file; write files, then the manifest, only if all succeed."""
-    results = [build_bundle(env, name, settings) for name in sorted(env._named_bundles)]
+    digester = static.digester if static else None
+    results = [build_bundle(env, name, settings, cache, digester) for name in sorted(env._named_bundles)]
     report = BuildReport(results, digest_static(static) if static else StaticReport(), manifest_written=False)
     if static is not None:
         report.static.files.extend(static.digester.take_pending())  # referenced by bundled CSS
@@ -115,7 +124,7 @@ def build_all(env: Any, settings: BuildSettings, static: StaticPlan | None = Non
     files: dict[str, dict[str, StaticFile]] = {}
     for digested in report.static.files:
         files.setdefault(digested.root.endpoint, {})[digested.logical] = StaticFile(
-            digested.path, digested.digest, digested.integrity, len(digested.data), digested.query
+            digested.path, digested.digest, digested.integrity, digested.size, digested.query
         )
     data = ManifestData(bundles={r.name: r.outputs for r in results}, files=files)
     with exclusive_lock(settings.manifest_path + ".lock"):
@@ -133,8 +142,41 @@ def build_all(env: Any, settings: BuildSettings, static: StaticPlan | None = Non
             settings.manifest_path,
             [b.abspath for r in results for b in r.files] + [d.abspath for d in report.static.files],
         )
+    if cache is not None:
+        for result in results:
+            if not result.reused and result.fingerprint:
+                cache.remember(result.name, _cache_entry(result, digester))
+        cache.save(digester.export() if digester else {})
     report.manifest_written = True
     return report
+
+
+def _cache_entry(result: BundleResult, digester: Digester | None) -> dict[str, Any]:
+    stamps = [stamp(path) for path in result.sources]
+    references: list[str] = []
+    if digester is not None:
+        for path in result.sources:
+            stamps.extend(list(s) for s in digester.dependency_stamps(path))
+            references.extend(digester.references_of(path))
+    return {
+        "fingerprint": result.fingerprint,
+        "stamps": stamps,
+        "abspaths": [b.abspath for b in result.files],
+        "outputs": [asdict(b.entry) for b in result.files],
+        "references": sorted(set(references)),
+    }
+
+
+def fingerprint(env: Any, name: str, settings: BuildSettings) -> str:
+    """A hash of everything besides file contents that decides a bundle's output."""
+    bundle = lookup(env, name)
+    leaves = [(_describe(leaf), [f.id() for f in extra]) for leaf, extra, _ in bundle.iterbuild(wrap(env, bundle))]
+    return hashlib.sha256(repr((settings, leaves)).encode("utf-8")).hexdigest()
+
+
+def _describe(bundle: Bundle) -> Any:
+    contents = [_describe(c) if isinstance(c, Bundle) else c for c in bundle.contents]
+    return (contents, bundle.output, [f.id() for f in bundle.filters], bundle.depends)
 
 
 def digest_static(plan: StaticPlan) -> StaticReport:
@@ -160,35 +202,31 @@ def digest_static(plan: StaticPlan) -> StaticReport:
 
 def write_digested(digested: DigestedFile) -> None:
     """Write a digested static file unless it exists (names are content-addressed)."""
-    if digested.path != digested.logical:  # query-string versioning never rewrites a source
-        write_if_missing(digested.abspath, digested.data)
+    # Query-string versioning never rewrites a source; an existing digested file is right.
+    if digested.path != digested.logical and not os.path.exists(digested.abspath):
+        write_if_missing(digested.abspath, digested.read())
 
 
-def output_globs(env: Any) -> tuple[str, ...]:
-    """Globs matching every bundle output, any version: never digested as static files."""
-    globs: list[str] = []
-    for name in env._named_bundles:
-        bundle = env[name]
-        for leaf, _, _ in bundle.iterbuild(wrap(env, bundle)):
-            if leaf.output:
-                for pattern in (digested_path(leaf.output, "*"), leaf.output.replace("%(version)s", "*")):
-                    globs.append(pattern)
-                    if "/" in pattern:  # a blueprint prefix is not part of the path in its root
-                        globs.append(pattern.split("/", 1)[1])
-    return tuple(dict.fromkeys(globs))
-
-
-def build_bundle(env: Any, name: str, settings: BuildSettings) -> BundleResult:
-    """Build bundle ``name`` in memory; errors are caught into ``result.error``."""
+def build_bundle(
+    env: Any,
+    name: str,
+    settings: BuildSettings,
+    cache: BuildCache | None = None,
+    digester: Digester | None = None,
+) -> BundleResult:
+    """Build bundle ``name`` in memory (or reuse the last build); errors go to ``result.error``."""
     result = BundleResult(name=name)
     started = time.perf_counter()
+    if cache is not None and _reuse(env, result, settings, cache, digester):
+        result.seconds = time.perf_counter() - started
+        return result
     cache = env.config.get("cache")
     if isinstance(cache, str):
         os.makedirs(cache, exist_ok=True)  # webassets creates only its default cache folder
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            result.files = list(_build_files(env, name, settings))
+            result.files = list(_build_files(env, name, settings, result.sources))
         except BuildError as exc:
             result.error = exc
         except BustAssetsError as exc:
@@ -200,43 +238,45 @@ def build_bundle(env: Any, name: str, settings: BuildSettings) -> BundleResult:
     return result
 
 
+def _reuse(env: Any, result: BundleResult, settings: BuildSettings, cache: BuildCache, digester: Any) -> bool:
+    try:
+        # Taken before the filters are set up, on this build and the next alike.
+        result.fingerprint = fingerprint(env, result.name, settings)
+    except (BustAssetsError, BundleError):
+        return False
+    entry = cache.bundle(result.name, result.fingerprint)
+    if entry is None:
+        return False
+    try:
+        for reference in entry["references"]:  # the CSS names them: the manifest must too
+            if digester is not None:
+                digester.queue(reference)
+    except (OSError, BustAssetsError):
+        return False
+    outputs = [BundleOutput(**out) for out in entry["outputs"]]
+    result.files = [BuiltFile(abspath, None, out) for abspath, out in zip(entry["abspaths"], outputs, strict=True)]
+    result.reused = True
+    return True
+
+
 def write_files(result: BundleResult, settings: BuildSettings) -> None:
     """Write a built bundle's files; a digested name that exists already holds these bytes."""
     for built in result.files:
+        if built.data is None:
+            continue  # reused: already on disk
         if settings.versioning == "filename":
             write_if_missing(built.abspath, built.data)
         else:
             write_atomic(built.abspath, built.data)
 
 
-def source_stamp(env: Any, name: str, digester: Digester | None = None) -> Hashable:
-    """A cheap fingerprint of a bundle's definition, sources and the files they reference."""
-    bundle = _lookup(env, name)
-    stamps: list[Any] = []
-    for path in _source_files(bundle, wrap(env, bundle)):
-        try:
-            st = os.stat(path)
-            stamps.append((path, st.st_mtime_ns, st.st_size))
-        except OSError:
-            stamps.append((path, None, None))
-        if digester is not None:
-            stamps.extend(digester.dependency_stamps(path))
-    return (bundle.id(), tuple(stamps))
-
-
-def _lookup(env: Any, name: str) -> Bundle:
-    try:
-        return env[name]
-    except KeyError:
-        raise BuildError("is not registered; register it with assets.register()", bundle=name) from None
-
-
-def _build_files(env: Any, name: str, settings: BuildSettings) -> Iterator[BuiltFile]:
-    bundle = _lookup(env, name)
+def _build_files(env: Any, name: str, settings: BuildSettings, seen: list[str]) -> Iterator[BuiltFile]:
+    bundle = lookup(env, name)
     for leaf, extra_filters, ctx in bundle.iterbuild(wrap(env, bundle)):
         if not leaf.output:
             raise BuildError(f"has no output file; give it one, e.g. output='gen/{name}.%(version)s.css'", bundle=name)
-        sources = _source_files(leaf, ctx)
+        sources = source_files(leaf, ctx)
+        seen.extend(sources)
         for path in sources:
             if not os.path.isfile(path):
                 raise BuildError(
@@ -265,19 +305,6 @@ def _build_files(env: Any, name: str, settings: BuildSettings) -> Iterator[Built
             query=query,
         )
         yield BuiltFile(abspath=abspath, data=data, entry=entry)
-
-
-def _source_files(bundle: Bundle, ctx: Any) -> list[str]:
-    """All local files a bundle reads, nested bundles and ``depends`` included, globs re-resolved."""
-    files: list[str] = []
-    for _, item in bundle.resolve_contents(ctx, force=True):
-        if isinstance(item, Bundle):
-            files.extend(_source_files(item, wrap(ctx, item)))
-        elif not is_url(item):
-            files.append(item)
-    bundle._resolved_depends = None  # webassets caches depends globs forever
-    files.extend(p for p in bundle.resolve_depends(ctx) if not is_url(p))
-    return files
 
 
 def output_root(ctx: Any, output: str) -> str:

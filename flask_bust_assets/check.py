@@ -46,7 +46,7 @@ def stale(env: Any, settings: Any, plan: StaticPlan | None, *, roots: dict[str, 
             fresh: dict[str, dict[str, StaticFile]] = {}
             for f in [*report.files, *plan.digester.take_pending()]:
                 fresh.setdefault(f.root.endpoint, {})[f.logical] = StaticFile(
-                    f.path, f.digest, f.integrity, len(f.data), f.query
+                    f.path, f.digest, f.integrity, f.size, f.query
                 )
             problems.extend(_static_differences(fresh, data.files))
     finally:

@@ -52,8 +52,9 @@ def build(check_only: bool) -> None:
             click.echo(f"FAILED  {result.error}", err=True)
             continue
         for entry in result.outputs:
+            verb = "reused " if result.reused else "built  "  # reused: nothing it reads changed
             click.echo(
-                f"built   {result.name}  {entry.path}  {entry.source_size:,} B -> {entry.size:,} B"
+                f"{verb} {result.name}  {entry.path}  {entry.source_size:,} B -> {entry.size:,} B"
                 f"  {result.seconds * 1000:.0f} ms"
             )
     for message in report.static.warnings:

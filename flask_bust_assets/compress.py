@@ -39,21 +39,24 @@ def variants(data: bytes) -> dict[str, bytes]:
     return {enc: body for enc, body in candidates.items() if len(body) < len(data) * KEEP_RATIO}
 
 
-def write_variants(path: str, data: bytes) -> int:
+def write_variants(path: str, data: bytes | None = None) -> int:
     """Write the variants of the file at ``path`` that do not exist yet; return how many.
 
     Names are content-addressed, so an existing variant is already right: a
-    rebuild compresses only new files.
+    rebuild compresses only new files. ``data`` defaults to the file's bytes.
     """
     if not is_compressible(path) or all(os.path.exists(path + s) for s in ENCODINGS.values()):
         return 0
+    if data is None:
+        with open(path, "rb") as handle:
+            data = handle.read()
     written = 0
     for encoding, body in variants(data).items():
         written += write_if_missing(path + ENCODINGS[encoding], body)
     return written
 
 
-def compress_all(files: Iterable[tuple[str, bytes]], workers: int | None = None) -> int:
+def compress_all(files: Iterable[tuple[str, bytes | None]], workers: int | None = None) -> int:
     """``write_variants`` for many files on all cores (zlib and brotli release the GIL)."""
     todo = [(path, data) for path, data in files if is_compressible(path)]
     if not todo:

@@ -13,6 +13,7 @@ import os
 import threading
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 from . import csstokens, cssurls
 from .digest import content_digest, digested_path, integrity
@@ -32,13 +33,26 @@ class DigestedFile:
     query: str  # "v=<digest>" under query-string versioning, else ""
     digest: str
     integrity: str
-    data: bytes
+    size: int
+    data: bytes | None  # None when known from an earlier build: read() fetches it from disk
     references: tuple[DigestedFile, ...] = ()  # files its rewritten CSS names
 
     @property
     def abspath(self) -> str:
         """Where the digested file lives on disk."""
         return os.path.join(self.root.folder, *self.path.split("/"))
+
+    @property
+    def source(self) -> str:
+        """The original file it was digested from."""
+        return os.path.join(self.root.folder, *self.logical.split("/"))
+
+    def read(self) -> bytes:
+        """The bytes the browser receives."""
+        if self.data is not None:
+            return self.data
+        with open(self.abspath, "rb") as handle:
+            return handle.read()
 
 
 class Digester:
@@ -53,6 +67,7 @@ class Digester:
         length: int,
         versioning: str,
         missing_reference: str,
+        known: dict[str, Any] | None = None,
     ) -> None:
         self.roots = sorted(roots, key=lambda r: len(r.folder), reverse=True)  # innermost folder first
         self._algorithm = algorithm
@@ -65,6 +80,10 @@ class Digester:
         self._stack: list[str] = []
         self._pending: dict[str, DigestedFile] = {}
         self._lock = threading.RLock()  # the development server renders on several threads
+        # What earlier builds learnt (see export()): lets a build skip reading and
+        # hashing files whose stamps have not changed.
+        self._known = known or {}
+        self._source_refs: dict[str, tuple[str, ...]] = {}
 
     def locate(self, abspath: str) -> tuple[StaticRoot, str] | None:
         """The root holding ``abspath`` and its logical path there, or None."""
@@ -81,6 +100,9 @@ class Digester:
             memo = self._memo.get(real)
             if memo is not None and _still_valid(memo[0]):
                 return memo[1]
+            remembered = self._remembered(real)
+            if remembered is not None:
+                return remembered
             located = self.locate(real)
             if located is None:
                 raise BuildError(f"{abspath} is outside every static folder")
@@ -103,7 +125,7 @@ class Digester:
                 path, query = digested_path(logical, digest), ""
             else:
                 path, query = logical, f"v={digest}"
-            result = DigestedFile(root, logical, path, query, digest, integrity(data), data, references)
+            result = DigestedFile(root, logical, path, query, digest, integrity(data), len(data), data, references)
             self._memo[real] = (tuple(dict.fromkeys(stamps)), result)
             return result
 
@@ -126,6 +148,7 @@ class Digester:
                 self._stack.pop()
             self._rewrites[key] = (text, rewritten, deps, references)
             self._source_deps[real] = deps
+            self._source_refs[real] = tuple(r.source for r in references)
             return rewritten
 
     def dependency_stamps(self, source_path: str) -> tuple[Stamp, ...]:
@@ -133,6 +156,56 @@ class Digester:
         with self._lock:
             known = self._source_deps.get(os.path.realpath(source_path), ())
             return tuple(_stamp(path) for path, *_ in known)
+
+    def references_of(self, source_path: str) -> tuple[str, ...]:
+        """The files the last rewrite of ``source_path`` referenced directly."""
+        with self._lock:
+            return self._source_refs.get(os.path.realpath(source_path), ())
+
+    def queue(self, abspath: str) -> DigestedFile:
+        """Digest a file and queue it (with what it references) to be written."""
+        with self._lock:
+            digested = self.file(abspath)
+            self._queue(digested)
+            return digested
+
+    def export(self) -> dict[str, Any]:
+        """What this digester learnt, to hand to the next build's Digester(known=...)."""
+        with self._lock:
+            exported = dict(self._known)
+            for real, (stamps, f) in self._memo.items():
+                exported[real] = {
+                    "stamps": [list(stamp) for stamp in stamps],
+                    "path": f.path,
+                    "query": f.query,
+                    "digest": f.digest,
+                    "integrity": f.integrity,
+                    "size": f.size,
+                    "references": [r.source for r in f.references],
+                }
+            return exported
+
+    def _remembered(self, real: str) -> DigestedFile | None:
+        known = self._known.get(real)
+        if known is None:
+            return None
+        stamps = tuple(tuple(stamp) for stamp in known["stamps"])
+        located = self.locate(real)
+        if located is None or not _still_valid(stamps):
+            return None
+        root, logical = located
+        if known["path"] != logical and not os.path.isfile(os.path.join(root.folder, *known["path"].split("/"))):
+            return None
+        try:
+            references = tuple(self.file(ref) for ref in known["references"])
+        except (OSError, BuildError):
+            return None
+        result = DigestedFile(
+            root, logical, known["path"], known["query"], known["digest"], known["integrity"], known["size"], None,
+            references,
+        )  # fmt: skip
+        self._memo[real] = (stamps, result)
+        return result
 
     def take_pending(self) -> list[DigestedFile]:
         """The referenced files queued since the last call, to be written by the caller."""

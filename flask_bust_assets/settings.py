@@ -15,6 +15,8 @@ from .staticfiles import StaticRoot
 
 VERSIONING_MODES = ("filename", "query")
 POLICIES = ("error", "warn")
+# Read by the filters straight from config; listed here so that a change rebuilds.
+OUTPUT_KEYS = ("BUST_ASSETS_CSS_ENGINE", "BUST_ASSETS_JS_ENGINE", "BUST_ASSETS_KEEP_LICENCE")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Settings:
     build: BuildSettings
     static: StaticSettings
     auto_build: bool
+    debug: bool  # ASSETS_DEBUG: source URLs, through webassets' own path
 
 
 def static_roots(app: Flask) -> list[StaticRoot]:
@@ -80,9 +83,19 @@ def read_settings(app: Flask) -> Settings:
         plain_max_age=_seconds(config, "BUST_ASSETS_PLAIN_MAX_AGE"),
     )
     return Settings(
-        build=BuildSettings(manifest_path=manifest_path, versioning=versioning, algorithm=algorithm, length=length),
+        build=BuildSettings(
+            manifest_path=manifest_path,
+            versioning=versioning,
+            algorithm=algorithm,
+            length=length,
+            options=(
+                *((key, config.get(key)) for key in OUTPUT_KEYS),
+                ("BUST_ASSETS_MISSING_REFERENCE", static.missing_reference),
+            ),
+        ),
         static=static,
         auto_build=bool(config["ASSETS_AUTO_BUILD"]),
+        debug=bool(config.get("ASSETS_DEBUG", False)),
     )
 
 

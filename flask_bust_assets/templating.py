@@ -25,7 +25,6 @@ class BustAssetsExtension(AssetsExtension):  # type: ignore[misc]
     def _render_assets(
         self, filter: Any, output: Any, dbg: Any, depends: Any, files: list[Any], caller: Any = None
     ) -> str:
-        env = self.environment.assets_environment
         state = current_app.extensions.get(STATE_KEY)
         if (
             state is not None
@@ -34,12 +33,9 @@ class BustAssetsExtension(AssetsExtension):  # type: ignore[misc]
             and output is None
             and dbg is None
             and depends is None
-            and not env.debug
-            and all(isinstance(f, str) and f in env._named_bundles for f in files)
+            and state.is_fast_tag(files)
         ):
-            return "".join(
-                caller(url, entry.integrity, env[name].extra) for name in files for url, entry in state.urls(name)
-            )
+            return "".join([caller(url, sri, extra) for url, sri, extra in state.tag_parts(files)])
         return str(super()._render_assets(filter, output, dbg, depends, files, caller))
 
 

@@ -1,0 +1,78 @@
+"""What the last build learnt, so the next one redoes only what changed.
+
+Kept in webassets' cache folder (``ASSETS_CACHE``): deleting it only costs time.
+A bundle is reused when its definition and settings (the fingerprint), the
+size and mtime of every source and every file its CSS references, and its
+outputs on disk are all as the last build left them; the static-file digests
+are reused the same way (see Digester(known=...)).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from .atomic import write_atomic
+
+FILE = "flask-bust-assets-build.json"
+
+
+def _package_version() -> str:
+    try:
+        return version("flask-bust-assets")
+    except PackageNotFoundError:  # running from a source tree
+        return "source"
+
+
+class BuildCache:
+    """Bundle results and static digests of the last build, keyed by stamps."""
+
+    def __init__(self, folder: str | None) -> None:
+        self.path = os.path.join(folder, FILE) if folder else None
+        self.bundles: dict[str, Any] = {}
+        self.files: dict[str, Any] = {}
+        if self.path and os.path.isfile(self.path):
+            try:
+                with open(self.path, encoding="utf-8") as handle:
+                    doc = json.load(handle)
+                if doc.get("version") == _package_version():  # a new release may build differently
+                    self.bundles, self.files = dict(doc["bundles"]), dict(doc["files"])
+            except (OSError, ValueError, KeyError, TypeError):
+                pass  # a damaged cache is an empty one
+
+    def bundle(self, name: str, fingerprint: str) -> dict[str, Any] | None:
+        """The last build of ``name`` if nothing it depends on changed, else None."""
+        entry = self.bundles.get(name)
+        if entry is None or entry["fingerprint"] != fingerprint:
+            return None
+        if not all(_stamp(path) == [path, mtime, size] for path, mtime, size in entry["stamps"]):
+            return None
+        if not all(os.path.isfile(path) for path in entry["abspaths"]):
+            return None
+        return dict(entry)
+
+    def remember(self, name: str, entry: dict[str, Any]) -> None:
+        """Record a successful build of ``name``."""
+        self.bundles[name] = entry
+
+    def save(self, files: dict[str, Any]) -> None:
+        """Write the cache (atomically), with the digester's ``files``."""
+        if self.path is None:
+            return
+        doc = {"version": _package_version(), "bundles": self.bundles, "files": files}
+        write_atomic(self.path, json.dumps(doc, sort_keys=True).encode("utf-8"))
+
+
+def stamp(path: str) -> list[Any]:
+    """[path, mtime_ns, size]; -1s for a missing file."""
+    return _stamp(path)
+
+
+def _stamp(path: str) -> list[Any]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return [path, -1, -1]
+    return [path, st.st_mtime_ns, st.st_size]

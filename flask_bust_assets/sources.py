@@ -1,0 +1,94 @@
+"""Which files a bundle reads, and a cheap way to notice that any of them changed."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Hashable
+from typing import Any
+
+from webassets.bundle import Bundle, wrap
+from webassets.utils import is_url
+
+from .digest import digested_path
+from .digester import Digester
+from .errors import BuildError
+
+
+def lookup(env: Any, name: str) -> Bundle:
+    """The registered bundle ``name``; BuildError naming it if there is none."""
+    try:
+        return env[name]
+    except KeyError:
+        raise BuildError("is not registered; register it with assets.register()", bundle=name) from None
+
+
+def source_files(bundle: Bundle, ctx: Any) -> list[str]:
+    """All local files a bundle reads, nested bundles and ``depends`` included, globs re-resolved."""
+    files: list[str] = []
+    for _, item in bundle.resolve_contents(ctx, force=True):
+        if isinstance(item, Bundle):
+            files.extend(source_files(item, wrap(ctx, item)))
+        elif not is_url(item):
+            files.append(item)
+    bundle._resolved_depends = None  # webassets caches depends globs forever
+    files.extend(p for p in bundle.resolve_depends(ctx) if not is_url(p))
+    return files
+
+
+def output_globs(env: Any) -> tuple[str, ...]:
+    """Globs matching every bundle output, any version: never digested as static files."""
+    globs: list[str] = []
+    for name in env._named_bundles:
+        bundle = env[name]
+        for leaf, _, _ in bundle.iterbuild(wrap(env, bundle)):
+            if leaf.output:
+                for pattern in (digested_path(leaf.output, "*"), leaf.output.replace("%(version)s", "*")):
+                    globs.append(pattern)
+                    if "/" in pattern:  # a blueprint prefix is not part of the path in its root
+                        globs.append(pattern.split("/", 1)[1])
+    return tuple(dict.fromkeys(globs))
+
+
+class SourceWatch:
+    """A cheap stamp of what a bundle reads, for development renders.
+
+    Resolving bundle contents through webassets (globs, blueprint prefixes) is
+    the costly part, so the file list is kept until a folder holding one of the
+    files changes (a file added, removed or renamed there). Each render then
+    costs one ``stat`` per source and per file the CSS references.
+    """
+
+    def __init__(self, env: Any, digester: Digester | None) -> None:
+        self._env = env
+        self._digester = digester
+        self._files: dict[str, tuple[list[str], tuple[tuple[str, int], ...]]] = {}
+
+    def stamp(self, name: str) -> Hashable:
+        """Changes whenever a source, a referenced file or the set of sources changes."""
+        known = self._files.get(name)
+        if known is None or any(_mtime(folder) != mtime for folder, mtime in known[1]):
+            bundle = lookup(self._env, name)
+            files = source_files(bundle, wrap(self._env, bundle))
+            folders = tuple((folder, _mtime(folder)) for folder in sorted({os.path.dirname(f) for f in files}))
+            known = self._files[name] = (files, folders)
+        stamps: list[Any] = []
+        for path in known[0]:
+            stamps.append(_stat(path))
+            if self._digester is not None:
+                stamps.extend(self._digester.dependency_stamps(path))
+        return tuple(stamps)
+
+
+def _stat(path: str) -> tuple[str, int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (path, -1, -1)
+    return (path, st.st_mtime_ns, st.st_size)
+
+
+def _mtime(folder: str) -> int:
+    try:
+        return os.stat(folder).st_mtime_ns
+    except OSError:
+        return -1
