@@ -12,7 +12,7 @@ from . import filters as _filters  # noqa: F401  (registers bust_cssmin / bust_j
 from .digest import DEFAULT_ALGORITHM, DEFAULT_LENGTH
 from .state import BustState
 from .staticfiles import is_our_file
-from .templating import STATE_KEY, BustAssetsExtension, asset_tags, asset_url
+from .templating import STATE_KEY, BustAssetsExtension, Helpers
 from .versioning import BustManifest, ContentHashVersion
 
 
@@ -92,9 +92,11 @@ class BustAssets(Environment):  # type: ignore[misc]
 
         app.jinja_env.add_extension(BustAssetsExtension)
         app.jinja_env.assets_environment = self  # type: ignore[attr-defined]
-        app.jinja_env.globals.update(asset_url=asset_url, asset_tags=asset_tags)
+
         app.url_defaults(bust_static_urls)
         state = app.extensions[STATE_KEY] = BustState(app, self)
+        helpers = Helpers(state)
+        app.jinja_env.globals.update(asset_url=helpers.asset_url, asset_tags=helpers.asset_tags)
         # Blueprints may register their static routes after init_app; the views
         # are swapped before the first request is dispatched, when all are known.
         app.before_request(state.install_views)

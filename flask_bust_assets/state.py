@@ -103,32 +103,35 @@ class BustState:
     def urls(self, name: str) -> list[Url]:
         """(URL, manifest entry) for every output of bundle ``name``."""
         outputs = self.resolver.bundle_outputs(name)
-        key = (name, request.script_root) if has_request_context() and not self._app.url_map.host_matching else None
-        if key is not None:
-            cached = self._urls.get(key)
-            if cached is not None and cached[0] is outputs:  # a rebuild gives a new tuple
-                return cached[1]
+        script_name = None if self._app.url_map.host_matching else _script_name()
+        if script_name is None:  # outside a request, or URLs that depend on the host
+            return [(self._output_url(entry), entry) for entry in outputs]
+        key = (name, script_name)
+        cached = self._urls.get(key)
+        if cached is not None and cached[0] is outputs:  # a rebuild gives a new tuple
+            return cached[1]
         result = [(self._output_url(entry), entry) for entry in outputs]
-        if key is not None:
-            if len(self._urls) >= URL_CACHE_LIMIT:
-                self._urls.clear()
-            self._urls[key] = (outputs, result)
+        if len(self._urls) >= URL_CACHE_LIMIT:
+            self._urls.clear()
+        self._urls[key] = (outputs, result)
         return result
 
-    def tag_parts(self, names: list[str]) -> list[tuple[str, str, Any]]:
-        """(ASSET_URL, ASSET_SRI, EXTRA) for each output of each bundle, for ``{% assets %}``."""
+    def tag_parts(self, names: list[Any]) -> list[tuple[str, str, Any]] | None:
+        """(ASSET_URL, ASSET_SRI, EXTRA) for each output of each bundle, for ``{% assets %}``.
+
+        None unless every name is a registered bundle and ASSETS_DEBUG is off:
+        webassets' own path answers those.
+        """
+        named = self.env._named_bundles
+        if not names or self.settings.debug or not all(isinstance(n, str) and n in named for n in names):
+            return None
         parts: list[tuple[str, str, Any]] = []
         for name in names:
             extra = self._extras.get(name)
             if extra is None:
-                extra = self._extras[name] = self.env[name].extra
+                extra = self._extras[name] = named[name].extra
             parts.extend((url, entry.integrity, extra) for url, entry in self.urls(name))
         return parts
-
-    def is_fast_tag(self, files: list[Any]) -> bool:
-        """True if ``{% assets %}`` names only registered bundles and debug mode is off."""
-        named = self.env._named_bundles
-        return not self.settings.debug and all(isinstance(f, str) and f in named for f in files)
 
     def static_url(self, endpoint: str, filename: str) -> tuple[str, str] | None:
         """(filename, query) for ``url_for(endpoint, filename=...)``, or None to leave it be."""
@@ -311,3 +314,10 @@ def known_names(data: ManifestData, env: Any) -> frozenset[tuple[str, str]]:
             _, filename, endpoint = env.resolver.split_prefix(ctx, out.path)
             names.add((endpoint, filename))
     return frozenset(names)
+
+
+def _script_name() -> str | None:
+    """The request's SCRIPT_NAME (None outside a request): what our URLs depend on."""
+    if not has_request_context():
+        return None
+    return str(request.environ.get("SCRIPT_NAME", ""))

@@ -5,11 +5,8 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-from flask import current_app
 from markupsafe import Markup, escape
 from webassets.ext.jinja2 import AssetsExtension
-
-from .errors import BustAssetsError
 
 STATE_KEY = "bust_assets"
 
@@ -25,45 +22,48 @@ class BustAssetsExtension(AssetsExtension):  # type: ignore[misc]
     def _render_assets(
         self, filter: Any, output: Any, dbg: Any, depends: Any, files: list[Any], caller: Any = None
     ) -> str:
-        state = current_app.extensions.get(STATE_KEY)
-        if (
-            state is not None
-            and files
-            and filter is None
-            and output is None
-            and dbg is None
-            and depends is None
-            and state.is_fast_tag(files)
-        ):
-            return "".join([caller(url, sri, extra) for url, sri, extra in state.tag_parts(files)])
+        # Flask's Jinja environment knows its app: no context-local lookup on this hot path.
+        app = getattr(self.environment, "app", None)
+        state = app.extensions.get(STATE_KEY) if app is not None else None
+        if state is not None and filter is None and output is None and dbg is None and depends is None:
+            parts = state.tag_parts(files)
+            if parts is not None:
+                return "".join([caller(url, sri, extra) for url, sri, extra in parts])
         return str(super()._render_assets(filter, output, dbg, depends, files, caller))
 
 
-def asset_url(name: str) -> str:
-    """The hashed URL of bundle ``name`` (its first output, if it has several)."""
-    return str(_state().urls(name)[0][0])
+class Helpers:
+    """``asset_url`` and ``asset_tags``, bound to one app's state (one instance per app)."""
 
+    def __init__(self, state: Any) -> None:
+        self._state = state
 
-def asset_tags(name: str, **attrs: Any) -> Markup:
-    """``<link>``/``<script>`` tags for every output of bundle ``name``, with SRI.
+    def asset_url(self, name: str) -> str:
+        """The hashed URL of bundle ``name`` (its first output, if it has several)."""
+        return str(self._state.urls(name)[0][0])
 
-    Extra keyword arguments become attributes (``defer=True`` gives ``defer``);
-    every value is escaped.
-    """
-    tags = []
-    for url, entry in _state().urls(name):
-        extension = posixpath.splitext(entry.path)[1].lower()
-        common = {"integrity": entry.integrity, "crossorigin": "anonymous", **attrs}
-        if extension == ".css":
-            tags.append(Markup("<link {}>").format(_attributes({"rel": "stylesheet", "href": url, **common})))
-        elif extension in (".js", ".mjs"):
-            tags.append(Markup("<script {}></script>").format(_attributes({"src": url, **common})))
-        else:
-            raise BustAssetsError(
-                f"asset_tags({name!r}): cannot tell which tag suits {entry.path}; "
-                "use asset_url() and write the tag yourself."
-            )
-    return Markup("\n").join(tags)
+    def asset_tags(self, name: str, **attrs: Any) -> Markup:
+        """``<link>``/``<script>`` tags for every output of bundle ``name``, with SRI.
+
+        Extra keyword arguments become attributes (``defer=True`` gives ``defer``);
+        every value is escaped.
+        """
+        tags = []
+        for url, entry in self._state.urls(name):
+            extension = posixpath.splitext(entry.path)[1].lower()
+            common = {"integrity": entry.integrity, "crossorigin": "anonymous", **attrs}
+            if extension == ".css":
+                tags.append(Markup("<link {}>").format(_attributes({"rel": "stylesheet", "href": url, **common})))
+            elif extension in (".js", ".mjs"):
+                tags.append(Markup("<script {}></script>").format(_attributes({"src": url, **common})))
+            else:
+                from .errors import BustAssetsError
+
+                raise BustAssetsError(
+                    f"asset_tags({name!r}): cannot tell which tag suits {entry.path}; "
+                    "use asset_url() and write the tag yourself."
+                )
+        return Markup("\n").join(tags)
 
 
 def _attributes(attrs: dict[str, Any]) -> Markup:
@@ -74,12 +74,3 @@ def _attributes(attrs: dict[str, Any]) -> Markup:
         elif value not in (False, None):
             parts.append(Markup('{}="{}"').format(key, value))
     return Markup(" ").join(parts)
-
-
-def _state() -> Any:
-    try:
-        return current_app.extensions[STATE_KEY]
-    except KeyError:
-        raise BustAssetsError(
-            "This app has no BustAssets; call BustAssets(app) or assets.init_app(app) first."
-        ) from None

@@ -1,0 +1,33 @@
+"""Benchmarks, ours beside the baselines, in one run: medians and ratios.
+
+    python -m tests.benchmarks [render|build|serve ...] [--quick]
+
+Needs what the test suite needs (the venv from `bash .ci/test`, and npm for the
+build benchmark's real libraries, fetched once into .cache/ with `npm pack`).
+Installs nothing. Prints Markdown tables; docs/performance.md holds the latest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+
+from . import build, render, serve
+
+SECTIONS = {"render": render.main, "build": build.main, "serve": serve.main}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="flask-bust-assets benchmarks")
+    parser.add_argument("sections", nargs="*", choices=[*SECTIONS, []], default=list(SECTIONS))
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, for a smoke run")
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
+    for section in args.sections or SECTIONS:
+        SECTIONS[section](quick=args.quick)
+        print()
+
+
+if __name__ == "__main__":
+    main()
