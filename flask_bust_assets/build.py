@@ -11,7 +11,7 @@ import io
 import os
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -111,12 +111,25 @@ class BuildReport:
 
 
 def build_all(
-    env: Any, settings: BuildSettings, static: StaticPlan | None = None, cache: BuildCache | None = None
+    env: Any,
+    settings: BuildSettings,
+    static: StaticPlan | None = None,
+    cache: BuildCache | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> BuildReport:
-    """Build every bundle and static file; write files, then the manifest, only if all succeed."""
+    """Build every bundle and static file; write files, then the manifest, only if all succeed.
+
+    ``progress(step)`` is called after each bundle and after the static files.
+    """
     digester = static.digester if static else None
-    results = [build_bundle(env, name, settings, cache, digester) for name in sorted(env._named_bundles)]
+    results = []
+    for name in sorted(env._named_bundles):
+        results.append(build_bundle(env, name, settings, cache, digester))
+        if progress:
+            progress(name)
     report = BuildReport(results, digest_static(static) if static else StaticReport(), manifest_written=False)
+    if progress:
+        progress("static files")
     if static is not None:
         report.static.files.extend(static.digester.take_pending())  # referenced by bundled CSS
     if not report.ok:

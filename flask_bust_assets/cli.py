@@ -10,8 +10,10 @@ pipeline for apps with BustAssets and stock Flask-Assets for any other app.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+import time
 from typing import Any
 
 import click
@@ -21,17 +23,22 @@ from flask.cli import with_appcontext
 
 from .clean import DEFAULT_AGE, DEFAULT_KEEP
 from .errors import BustAssetsError
+from .report import as_json as report_json
+from .report import table as report_table
 from .templating import STATE_KEY
 
 assets_group: click.Group = flask_assets.assets
 _stock_build = assets_group.commands["build"]
 _stock_clean = assets_group.commands["clean"]
+_stock_watch = assets_group.commands["watch"]
 
 
 @click.command("build")
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if the manifest is stale.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout, for CI.")
 @with_appcontext
-def build(check_only: bool) -> None:
+def build(check_only: bool, quiet: bool, as_json: bool) -> None:
     """Build every bundle and static file: minify, name by content hash, write the manifest."""
     state = current_app.extensions.get(STATE_KEY)
     if state is None:
@@ -42,36 +49,50 @@ def build(check_only: bool) -> None:
         return
     try:
         settings = state.settings.build
-        report = state.build()
+        report = state.build(progress=None if quiet or as_json else _progress(len(state.env._named_bundles) + 1))
     except BustAssetsError as exc:
         raise click.ClickException(str(exc)) from exc
-    for result in report.results:
-        for message in result.warnings:
-            click.echo(f"warning: {message}", err=True)
-        if result.error is not None:
-            click.echo(f"FAILED  {result.error}", err=True)
-            continue
-        for entry in result.outputs:
-            verb = "reused " if result.reused else "built  "  # reused: nothing it reads changed
-            click.echo(
-                f"{verb} {result.name}  {entry.path}  {entry.source_size:,} B -> {entry.size:,} B"
-                f"  {result.seconds * 1000:.0f} ms"
-            )
-    for message in report.static.warnings:
-        click.echo(f"warning: {message}", err=True)
-    for error in report.static.errors:
-        click.echo(f"FAILED  {error}", err=True)
+    if as_json:
+        click.echo(json.dumps(report_json(report, settings.manifest_path), indent=2))
+    else:
+        _print_report(report, settings.manifest_path, quiet)
     if not report.ok:
-        failures = len(report.failed) + len(report.static.errors)
+        sys.exit(1)
+
+
+def _print_report(report: Any, manifest_path: str, quiet: bool) -> None:
+    for message in [w for r in report.results for w in r.warnings] + report.static.warnings:
+        click.echo(click.style("warning: ", fg="yellow") + message, err=True)
+    for error in [r.error for r in report.failed] + report.static.errors:
+        click.echo(click.style("FAILED  ", fg="red", bold=True) + str(error), err=True)
+    if not report.ok:
         click.echo(
-            f"Build failed: {failures} problem(s). Nothing was written; "
-            f"the previous manifest {settings.manifest_path} and its files are unchanged.",
+            f"Build failed: {len(report.failed) + len(report.static.errors)} problem(s). Nothing was written; "
+            f"the previous manifest {manifest_path} and its files are unchanged.",
             err=True,
         )
-        sys.exit(1)
-    click.echo(f"digested {len(report.static.files)} static files  {report.static.seconds * 1000:.0f} ms")
-    click.echo(f"compressed {report.compressed} new variants (br, gzip)")
-    click.echo(f"Wrote {settings.manifest_path} ({len(report.results)} bundles).")
+        return
+    if not quiet:
+        for line in report_table(report, click.style):
+            click.echo(line)  # click drops the colours when stdout is not a terminal
+        click.echo(f"Wrote {manifest_path} ({len(report.results)} bundles).")
+
+
+def _progress(steps: int) -> Any:
+    """A progress line on a terminal's stderr, once a build has taken over a second."""
+    started = time.monotonic()
+    done = [0]
+    terminal = sys.stderr.isatty()
+
+    def step(name: str) -> None:
+        done[0] += 1
+        if terminal and time.monotonic() - started > 1.0:
+            filled = int(24 * done[0] / steps)
+            end = "\n" if done[0] >= steps else ""
+            click.echo(f"\r[{'#' * filled}{'.' * (24 - filled)}] {done[0]}/{steps} {name[:40]:<40}", nl=False, err=True)
+            click.echo(end, nl=False, err=True)
+
+    return step
 
 
 @click.command("check")
@@ -117,6 +138,34 @@ def clean(keep: int, age: int, dry_run: bool) -> None:
     click.echo(f"{verb.capitalize()} {len(report.removed)} files ({report.freed:,} B); kept the last {keep} builds.")
 
 
+@click.command("watch")
+@click.option(
+    "--interval", default=0.5, show_default=True, type=click.FloatRange(min=0.05), help="Seconds between looks."
+)
+@with_appcontext
+def watch(interval: float) -> None:
+    """Rebuild through the same pipeline whenever a source or static file changes (Ctrl+C stops)."""
+    state = _state()
+    click.echo(f"Watching {len(state.env._named_bundles)} bundles and the static folders; Ctrl+C to stop.")
+    last = None
+    try:
+        while True:
+            stamp = state.watch_stamp()
+            if stamp != last:
+                last = stamp
+                report = state.build()
+                _print_report(report, state.settings.build.manifest_path, quiet=True)
+                if report.ok:
+                    plain = report_table(report, lambda text, **_: text)[1:-1]  # rows only
+                    for line in plain:
+                        if line.endswith("built"):  # what this round rebuilt
+                            click.echo(click.style(line, fg="green"))
+                last = state.watch_stamp()  # the build's own outputs are not changes
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo("Stopped watching.")
+
+
 def _state() -> Any:
     state = current_app.extensions.get(STATE_KEY)
     if state is None:
@@ -127,3 +176,4 @@ def _state() -> Any:
 assets_group.add_command(build)
 assets_group.add_command(check)
 assets_group.add_command(clean)
+assets_group.add_command(watch)

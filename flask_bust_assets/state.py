@@ -7,8 +7,10 @@ script root, then reused.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, has_request_context, request, url_for
@@ -52,6 +54,7 @@ class BustState:
         self._views_installed = False
         self._urls: dict[tuple[str, str], tuple[tuple[BundleOutput, ...], list[Url]]] = {}
         self._extras: dict[str, Any] = {}
+        self._watch: SourceWatch | None = None
 
     # -- configuration and collaborators ------------------------------------
 
@@ -220,7 +223,7 @@ class BustState:
 
     # -- commands -------------------------------------------------------------
 
-    def build(self) -> BuildReport:
+    def build(self, progress: Callable[[str], None] | None = None) -> BuildReport:
         """Build every bundle and static file, as `flask assets build` does.
 
         Reuses what the last build learnt (see buildcache.py), so that only what
@@ -231,7 +234,7 @@ class BustState:
         cache = BuildCache(cache_folder if isinstance(cache_folder, str) else None)
         self._digester = self._new_digester(known=cache.files)  # the filters use it too
         plan = StaticPlan(self._digester, self.selection, digest_all=settings.static.enabled)
-        return build_all(self.env, settings.build, plan, cache)
+        return build_all(self.env, settings.build, plan, cache, progress)
 
     def check(self) -> list[str]:
         """Why the manifest is stale against the sources; empty if it is up to date. Writes nothing."""
@@ -258,6 +261,22 @@ class BustState:
             age=age,
             dry_run=dry_run,
         )
+
+    def watch_stamp(self) -> tuple[Any, ...]:
+        """Sizes and mtimes of every bundle source and static file: changes when any does."""
+        stamps: list[Any] = []
+        if self._watch is None:
+            self._watch = SourceWatch(self.env, None)
+        for name in sorted(self.env._named_bundles):
+            stamps.append(self._watch.stamp(name))
+        for root in self.digester.roots:
+            for folder, _, names in os.walk(root.folder):
+                for name in names:
+                    path = os.path.join(folder, name)
+                    with contextlib.suppress(OSError):
+                        st = os.stat(path)
+                        stamps.append((path, st.st_mtime_ns, st.st_size))
+        return tuple(stamps)
 
     # -- manifest and live builds ----------------------------------------------
 

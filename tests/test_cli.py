@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
+import time
 from pathlib import Path
 
 from flask_assets import Bundle
@@ -47,19 +49,71 @@ def flask(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_build_prints_a_line_per_bundle_and_writes_the_manifest(tmp_path: Path) -> None:
+def test_build_prints_a_table_and_writes_the_manifest(tmp_path: Path) -> None:
     result = flask(project(tmp_path), "assets", "build")
     assert result.returncode == 0, result.stderr
     manifest = json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]
     lines = result.stdout.splitlines()
-    for i, name in enumerate(("css", "js")):
+    assert lines[0].split() == ["bundle", "output", "raw", "minified", "gzip", "brotli", "time"]
+    for line, name in zip(lines[1:3], ("css", "js"), strict=True):
         entry = manifest[name][0]
-        assert re.fullmatch(
-            rf"built   {name}  {re.escape(entry['path'])}  {entry['source_size']} B -> {entry['size']} B  \d+ ms",
-            lines[i],
-        )
+        assert re.fullmatch(rf"{name}\s+{re.escape(entry['path'])}\s+{entry['source_size']} B\s+{entry['size']} B"
+                            r"\s+(\S+ B|-)\s+(\S+ B|-)\s+\d+ ms\s+built", line)  # fmt: skip
         assert (tmp_path / "static" / entry["path"]).stat().st_size == entry["size"]
+    assert "\x1b[" not in result.stdout  # colours only on a terminal
     assert lines[-1] == f"Wrote {tmp_path / 'assets-manifest.json'} (2 bundles)."
+    again = flask(tmp_path, "assets", "build")
+    assert [line.split()[-1] for line in again.stdout.splitlines()[1:3]] == ["reused", "reused"]
+
+
+def test_build_json_and_quiet(tmp_path: Path) -> None:
+    project(tmp_path)
+    result = flask(tmp_path, "assets", "build", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    manifest = json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]
+    assert report["ok"] is True and report["manifest"] == str(tmp_path / "assets-manifest.json")
+    assert {o["bundle"]: o["path"] for o in report["outputs"]} == {n: m[0]["path"] for n, m in manifest.items()}
+    assert all(o["integrity"].startswith("sha384-") for o in report["outputs"])
+    quiet = flask(tmp_path, "assets", "build", "--quiet")
+    assert (quiet.returncode, quiet.stdout) == (0, "")
+    (tmp_path / "static/js/a.js").unlink()
+    failed = flask(tmp_path, "assets", "build", "--json")
+    assert failed.returncode == 1
+    report = json.loads(failed.stdout)
+    assert report["ok"] is False and report["manifest"] is None
+    assert any("static/js/a.js does not exist" in e for e in report["errors"])
+
+
+def test_watch_rebuilds_on_change(tmp_path: Path) -> None:
+    project(tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    proc = subprocess.Popen(
+        [FLASK, "--app", "app", "assets", "watch", "--interval", "0.1"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        manifest = tmp_path / "assets-manifest.json"
+        deadline = time.monotonic() + 30
+        while not manifest.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        first = json.loads(manifest.read_text())["bundles"]["css"][0]["path"]
+        time.sleep(0.3)
+        write(tmp_path, "static/css/a.css", "body { color : blue }\n")
+        while json.loads(manifest.read_text())["bundles"]["css"][0]["path"] == first:
+            assert time.monotonic() < deadline, "watch did not rebuild"
+            time.sleep(0.1)
+        time.sleep(0.5)  # the table line follows the manifest
+    finally:
+        proc.send_signal(signal.SIGINT)  # Ctrl+C
+        out, err = proc.communicate(timeout=30)
+    assert out.splitlines()[-1] == "Stopped watching."
+    rebuilt = [line for line in out.splitlines() if line.startswith("css ")]
+    assert len(rebuilt) == 2 and rebuilt[-1].endswith("built"), out + err
+    assert (
+        b"color:blue"
+        in (tmp_path / "static" / json.loads(manifest.read_text())["bundles"]["css"][0]["path"]).read_bytes()
+    )
 
 
 def test_missing_source_exits_non_zero_and_keeps_the_last_good_manifest(tmp_path: Path) -> None:
@@ -105,7 +159,8 @@ def test_cli_runner(tmp_path: Path) -> None:
     assets.register("css", Bundle("css/a.css", filters="bust_cssmin", output="gen/a.%(version)s.css"))
     result = app.test_cli_runner().invoke(args=["assets", "build"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("built   css  gen/a.")
+    assert result.output.splitlines()[1].split()[:2][0] == "css"
+    assert result.output.splitlines()[1].split()[1].startswith("gen/a.")
     (tmp_path / "static/css/a.css").unlink()
     result = app.test_cli_runner().invoke(args=["assets", "build"])
     assert result.exit_code == 1

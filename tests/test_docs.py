@@ -21,3 +21,17 @@ def test_readme_python_example_registers_its_bundles() -> None:
         "gen/site.%(version)s.css",
         "gen/site.%(version)s.js",
     ]
+
+
+def test_render_benchmark_runs_and_prints_its_table() -> None:
+    # Not a timing test: the numbers are not judged here, only that the benchmark still runs.
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks", "render", "--quick"],
+        cwd=README.parent, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "| production | ours `asset_url()` |" in result.stdout
+    assert "of stock (goal <= 0.2)" in result.stdout

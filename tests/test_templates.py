@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 import sys
 import time
@@ -125,23 +126,33 @@ def test_missing_and_corrupt_manifest_in_production(tmp_path: Path) -> None:
         render(app, TAG)
 
 
-def test_production_render_opens_no_file(tmp_path: Path) -> None:
+def test_production_render_makes_no_file_system_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = built_site(tmp_path)
-    render(app, TAG)  # loads the manifest once
-    opened: list[str] = []
+    page = TAG + '{{ asset_tags("js") }}{{ asset_url("css") }}{{ url_for("static", filename="css/a.css") }}'
+    render(app, page)  # the manifest was read at start-up; this warms the URL caches
+    calls: list[str] = []
+    recording = True
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
-        if event in ("open", "os.listdir", "os.scandir") and recording:
-            opened.append(str(args[0]))
+        if recording and event in ("open", "os.listdir", "os.scandir"):
+            calls.append(f"{event} {args[0]}")
 
-    recording = True
-    sys.addaudithook(hook)
+    sys.addaudithook(hook)  # audit events cover open(); stat() has none, so count it directly
+    for name in ("stat", "lstat"):
+        real = getattr(os, name)
+        monkeypatch.setattr(
+            os,
+            name,
+            lambda path, *a, real=real, name=name, **kw: calls.append(f"{name} {path}") or real(path, *a, **kw),
+        )
     try:
         for _ in range(3):
-            render(app, TAG + '{{ asset_tags("js") }}{{ asset_url("css") }}')
+            html = render(app, page)
     finally:
         recording = False
-    assert opened == []
+        monkeypatch.undo()
+    assert calls == []
+    assert html.count("/static/gen/a.") == 3 and "/static/css/a." in html
 
 
 def test_manifest_and_cache_are_not_in_the_static_folder(tmp_path: Path) -> None:

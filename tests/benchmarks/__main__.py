@@ -20,9 +20,12 @@ SECTIONS = {"render": render.main, "build": build.main, "serve": serve.main}
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="flask-bust-assets benchmarks")
-    parser.add_argument("sections", nargs="*", choices=[*SECTIONS, []], default=list(SECTIONS))
+    parser.add_argument("sections", nargs="*", metavar="section", help=f"any of {', '.join(SECTIONS)} (default: all)")
     parser.add_argument("--quick", action="store_true", help="fewer repeats, for a smoke run")
     args = parser.parse_args()
+    unknown = [s for s in args.sections if s not in SECTIONS]
+    if unknown:
+        parser.error(f"unknown section(s): {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
     for section in args.sections or SECTIONS:
         SECTIONS[section](quick=args.quick)

@@ -1,0 +1,86 @@
+"""Build reports for people (a table, as bundlers print) and for machines (JSON)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from .build import BuildReport
+from .compress import ENCODINGS
+
+
+def _variant_size(abspath: str, encoding: str) -> int | None:
+    try:
+        return os.path.getsize(abspath + ENCODINGS[encoding])
+    except OSError:
+        return None
+
+
+def _size(value: int | None) -> str:
+    if value is None:
+        return "-"
+    if value < 1000:
+        return f"{value} B"
+    return f"{value / 1000:.1f} kB" if value < 1_000_000 else f"{value / 1_000_000:.2f} MB"
+
+
+def rows(report: BuildReport) -> list[dict[str, Any]]:
+    """One row per bundle output: what the table and the JSON both show."""
+    table = []
+    for result in report.results:
+        for built in result.files:
+            table.append(
+                {
+                    "bundle": result.name,
+                    "path": built.entry.path,
+                    "files": len(result.sources) if not result.reused else None,
+                    "raw": built.entry.source_size,
+                    "minified": built.entry.size,
+                    "gzip": _variant_size(built.abspath, "gzip"),
+                    "brotli": _variant_size(built.abspath, "br"),
+                    "ms": round(result.seconds * 1000),
+                    "reused": result.reused,
+                    "integrity": built.entry.integrity,
+                }
+            )
+    return table
+
+
+def table(report: BuildReport, style: Any) -> list[str]:
+    """Lines of the human report; ``style(text, **click_style)`` colours them (a no-op off a terminal)."""
+    header = ["bundle", "output", "raw", "minified", "gzip", "brotli", "time", ""]
+    body = [
+        [r["bundle"], r["path"], _size(r["raw"]), _size(r["minified"]), _size(r["gzip"]), _size(r["brotli"]),
+         f"{r['ms']} ms", "reused" if r["reused"] else "built"]
+        for r in rows(report)
+    ]  # fmt: skip
+    widths = [max(len(str(line[i])) for line in [header, *body]) for i in range(len(header))]
+    right = {2, 3, 4, 5, 6}
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    lines = [style(line(header).rstrip(), bold=True)]
+    for cells in body:
+        text = line(cells).rstrip()
+        lines.append(style(text, fg="green") if cells[-1] == "built" else style(text, dim=True))
+    static = report.static
+    lines.append(
+        f"static  {len(static.files)} files digested, {report.compressed} new variants  {static.seconds * 1000:.0f} ms"
+    )
+    return lines
+
+
+def as_json(report: BuildReport, manifest_path: str) -> dict[str, Any]:
+    """The report for CI: every bundle, output, size, error and warning."""
+    return {
+        "ok": report.ok,
+        "manifest": manifest_path if report.manifest_written else None,
+        "outputs": rows(report),
+        "errors": [str(r.error) for r in report.failed] + [str(e) for e in report.static.errors],
+        "warnings": [w for r in report.results for w in r.warnings] + report.static.warnings,
+        "static_files": len(report.static.files),
+        "compressed": report.compressed,
+    }
