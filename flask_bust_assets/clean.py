@@ -34,10 +34,12 @@ def clean(
     age: float = DEFAULT_AGE,
     dry_run: bool = False,
     now: float | None = None,
+    temp_folders: tuple[str, ...] = (),
 ) -> CleanReport:
     """Delete digested files (and variants) outside the last ``keep`` generations and older than ``age``.
 
     ``current`` holds the absolute paths the current manifest names: never deleted.
+    ``temp_folders`` are also swept of temp files that killed builds left there.
     Only files this package could have written are considered: names in a
     recorded generation, digested copies of existing files, compressed variants
     of those, and temp files a killed build left behind.
@@ -45,6 +47,7 @@ def clean(
     with exclusive_lock(manifest_path + ".lock"):  # no build is writing meanwhile
         history = generations.load(manifest_path)
         candidates = list(_candidates(roots, selection, history))
+        candidates += [p for folder in temp_folders for p in _temp_files(folder)]  # the manifest's, the cache's
         doomed = generations.retired(
             candidates, history, current=current, keep=keep, age=age, now=time.time() if now is None else now
         )
@@ -71,3 +74,11 @@ def _candidates(roots: list[StaticRoot], selection: Selection, history: list[gen
                     continue
                 if base in recorded or selection.is_output(logical) or selection.is_digested_copy(root, logical):
                     yield path
+
+
+def _temp_files(folder: str) -> list[str]:
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    return [os.path.join(folder, n) for n in names if n.startswith(".") and n.endswith(generations.TEMP_SUFFIX)]

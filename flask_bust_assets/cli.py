@@ -166,6 +166,26 @@ def watch(interval: float) -> None:
         click.echo("Stopped watching.")
 
 
+@click.command("publish")
+@click.option("--dry-run", is_flag=True, help="List what would be uploaded; upload nothing.")
+@with_appcontext
+def publish(dry_run: bool) -> None:
+    """Upload the current build to BUST_ASSETS_S3_BUCKET, skipping what is there, the manifest last."""
+    try:
+        report = _state().publish(dry_run=dry_run)
+    except BustAssetsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    verb = "would upload" if dry_run else "uploaded"
+    for key in report.uploaded:
+        click.echo(f"{verb}  {key}")
+    for key, error in report.failed:
+        click.echo(click.style("FAILED  ", fg="red", bold=True) + f"{key}: {error}", err=True)
+    if not report.ok:
+        click.echo("Publish failed: the bucket keeps its previous manifest; run it again.", err=True)
+        sys.exit(1)
+    click.echo(f"{verb.capitalize()} {len(report.uploaded)} objects; {report.skipped} were there already.")
+
+
 def _state() -> Any:
     state = current_app.extensions.get(STATE_KEY)
     if state is None:
@@ -177,3 +197,4 @@ assets_group.add_command(build)
 assets_group.add_command(check)
 assets_group.add_command(clean)
 assets_group.add_command(watch)
+assets_group.add_command(publish)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 from flask_assets import Environment, FlaskResolver
 
 from . import filters as _filters  # noqa: F401  (registers bust_cssmin / bust_jsmin / bust_cssurls)
@@ -29,6 +32,30 @@ def bust_static_urls(endpoint: str, values: dict[str, Any]) -> None:
         values["filename"], query = found
         if query:
             values["v"] = query.removeprefix("v=")
+
+
+def cdn_url_for(original: Callable[..., str], state: BustState) -> Callable[..., str]:
+    """Wrap ``app.url_for`` so that static URLs point at BUST_ASSETS_CDN_URL when it is set.
+
+    Flask offers no hook to change a URL's host, so this one method of this one
+    app instance is wrapped. The CDN's keys mirror URL paths, so the path is
+    kept (minus SCRIPT_NAME, which the bucket knows nothing of).
+    """
+
+    @functools.wraps(original)
+    def url_for(endpoint: str, **values: Any) -> str:
+        url = original(endpoint, **values)
+        cdn = state.cdn_url
+        if cdn is None or (endpoint != "static" and not endpoint.endswith(".static")):
+            return url
+        parts = urlsplit(url)
+        path = parts.path
+        script_root = request.script_root if has_request_context() else ""
+        if script_root and path.startswith(script_root + "/"):
+            path = path[len(script_root) :]
+        return cdn + path + (f"?{parts.query}" if parts.query else "")
+
+    return url_for
 
 
 class BustResolver(FlaskResolver):  # type: ignore[misc]
@@ -95,6 +122,8 @@ class BustAssets(Environment):  # type: ignore[misc]
 
         app.url_defaults(bust_static_urls)
         state = app.extensions[STATE_KEY] = BustState(app, self)
+        app.url_for = cdn_url_for(app.url_for, state)  # type: ignore[method-assign]
+        app.jinja_env.globals["url_for"] = app.url_for  # Flask bound the unwrapped one there
         helpers = Helpers(state)
         app.jinja_env.globals.update(asset_url=helpers.asset_url, asset_tags=helpers.asset_tags)
         # Blueprints may register their static routes after init_app; the views

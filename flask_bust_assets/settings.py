@@ -33,6 +33,18 @@ class StaticSettings:
 
 
 @dataclass(frozen=True)
+class PublishSettings:
+    """Where `flask assets publish` puts files, and the CDN URL that serves them."""
+
+    bucket: str | None
+    prefix: str
+    endpoint_url: str | None
+    region: str | None
+    cdn_url: str | None  # e.g. https://cdn.example.com/assets: asset URLs become absolute to it
+    workers: int
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything this package reads from ``app.config``, validated once."""
 
@@ -40,6 +52,7 @@ class Settings:
     static: StaticSettings
     auto_build: bool
     debug: bool  # ASSETS_DEBUG: source URLs, through webassets' own path
+    publish: PublishSettings
 
 
 def static_roots(app: Flask) -> list[StaticRoot]:
@@ -96,6 +109,14 @@ def read_settings(app: Flask) -> Settings:
         static=static,
         auto_build=bool(config["ASSETS_AUTO_BUILD"]),
         debug=bool(config.get("ASSETS_DEBUG", False)),
+        publish=PublishSettings(
+            bucket=config.get("BUST_ASSETS_S3_BUCKET") or None,
+            prefix=_prefix(config.get("BUST_ASSETS_S3_PREFIX") or ""),
+            endpoint_url=config.get("BUST_ASSETS_S3_ENDPOINT_URL") or None,
+            region=config.get("BUST_ASSETS_S3_REGION") or None,
+            cdn_url=(config.get("BUST_ASSETS_CDN_URL") or "").rstrip("/") or None,
+            workers=max(1, int(config.get("BUST_ASSETS_PUBLISH_WORKERS", 8))),
+        ),
     )
 
 
@@ -105,6 +126,12 @@ def _choice(config: Any, key: str, choices: tuple[str, ...]) -> str:
         listed = " or ".join(repr(c) for c in choices)
         raise ConfigError(f"{key} is {value!r}; use {listed} (the first is the default).")
     return str(value)
+
+
+def _prefix(value: str) -> str:
+    """``assets`` / ``/assets/`` -> ``assets/``: keys never start with a slash."""
+    value = str(value).strip("/")
+    return f"{value}/" if value else ""
 
 
 def _seconds(config: Any, key: str) -> int:

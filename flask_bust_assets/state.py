@@ -12,6 +12,7 @@ import functools
 import os
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote
 
 from flask import Flask, has_request_context, request, url_for
 from flask_assets import FlaskResolver
@@ -24,8 +25,9 @@ from .check import stale
 from .clean import CleanReport, clean
 from .digest import split_digested_path
 from .digester import Digester
-from .errors import ManifestError
+from .errors import ConfigError, ManifestError
 from .manifest import BundleOutput, ManifestData
+from .publish import PublishReport, client, publish, uploads_for
 from .resolver import LiveResolver, ManifestResolver, Resolver, StaticResolver
 from .serving import DigestVerifier, send_static
 from .settings import Settings, read_settings, static_roots
@@ -260,7 +262,52 @@ class BustState:
             keep=keep,
             age=age,
             dry_run=dry_run,
+            temp_folders=tuple(
+                folder
+                for folder in (os.path.dirname(path), self._app.config.get("ASSETS_CACHE"))
+                if isinstance(folder, str)
+            ),
         )
+
+    def publish(self, *, dry_run: bool = False) -> PublishReport:
+        """Upload the current build to BUST_ASSETS_S3_BUCKET (see publish.py), the manifest last."""
+        settings = self.settings
+        if settings.build.versioning != "filename":
+            raise ConfigError(
+                "flask assets publish needs BUST_ASSETS_VERSIONING = 'filename': a CDN keeps every name "
+                "forever, so a name must change whenever its bytes do."
+            )
+        target = settings.publish
+        if not target.bucket:
+            raise ConfigError("BUST_ASSETS_S3_BUCKET is not set; set it to the name of the bucket to publish to.")
+        data = manifest.load(settings.build.manifest_path)
+        adapter = self._app.url_map.bind("localhost")  # URL paths without SCRIPT_NAME: the bucket's layout
+        ctx = ContextWrapper(self.env)
+        files = []
+        for outputs in data.bundles.values():
+            for out in outputs:
+                _, filename, endpoint = self.env.resolver.split_prefix(ctx, out.path)
+                path = self.env.resolver.resolve_output_to_path(ctx, out.path, None)
+                files.append((path, unquote(adapter.build(endpoint, {"filename": filename}))))
+        roots = {root.endpoint: root for root in self.digester.roots}
+        for endpoint, entries in data.files.items():
+            for entry in entries.values():
+                path = os.path.join(roots[endpoint].folder, *entry.path.split("/"))
+                files.append((path, unquote(adapter.build(endpoint, {"filename": entry.path}))))
+        return publish(
+            client(endpoint_url=target.endpoint_url, region=target.region),
+            bucket=target.bucket,
+            prefix=target.prefix,
+            uploads=uploads_for(files, target.prefix),
+            manifest_path=settings.build.manifest_path,
+            workers=target.workers,
+            dry_run=dry_run,
+        )
+
+    @property
+    def cdn_url(self) -> str | None:
+        """BUST_ASSETS_CDN_URL without a trailing slash, or None."""
+        return self.settings.publish.cdn_url
 
     def watch_stamp(self) -> tuple[Any, ...]:
         """Sizes and mtimes of every bundle source and static file: changes when any does."""

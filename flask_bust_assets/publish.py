@@ -1,0 +1,144 @@
+"""Publish digested files to S3-compatible storage behind a CDN; the manifest goes last.
+
+Object keys mirror URL paths (``/static/gen/site.<digest>.css`` becomes
+``<prefix>static/gen/site.<digest>.css``), so relative ``url()`` references in
+CSS resolve on the CDN host as they do on the app. Names are content-addressed:
+a key that exists already holds the right bytes and is skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from .compress import ENCODINGS
+from .errors import ConfigError
+
+FOREVER = "public, max-age=31536000, immutable"
+MANIFEST_CACHE = "no-cache"  # app servers fetching it must always get the latest
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One object to put: where its bytes are and the headers it is served with."""
+
+    key: str
+    path: str
+    content_type: str
+    cache_control: str = FOREVER
+    content_encoding: str | None = None
+
+
+@dataclass
+class PublishReport:
+    """What ``publish`` did (or, on a dry run, would do)."""
+
+    uploaded: list[str] = field(default_factory=list)
+    skipped: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    manifest_key: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True if every object, and then the manifest, went up."""
+        return not self.failed
+
+
+def uploads_for(files: Iterable[tuple[str, str]], prefix: str) -> list[Upload]:
+    """The uploads for (absolute path, URL path) pairs: each file and its precompressed variants."""
+    planned = []
+    for path, url_path in files:
+        key = prefix + url_path.lstrip("/")
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        planned.append(Upload(key, path, content_type))
+        for encoding, suffix in ENCODINGS.items():
+            if os.path.isfile(path + suffix):
+                planned.append(Upload(key + suffix, path + suffix, content_type, content_encoding=encoding))
+    return planned
+
+
+def client(*, endpoint_url: str | None, region: str | None) -> Any:
+    """A boto3 S3 client: credentials from boto3's usual sources, retries on transient errors."""
+    try:
+        import boto3
+        from botocore.config import Config
+    except ImportError:
+        raise ConfigError("flask assets publish needs boto3: pip install 'flask-bust-assets[s3]'.") from None
+    config = Config(retries={"max_attempts": 5, "mode": "standard"})
+    return boto3.client("s3", endpoint_url=endpoint_url, region_name=region, config=config)
+
+
+def existing_keys(s3: Any, bucket: str, prefix: str) -> set[str]:
+    """Every key under ``prefix``, listed once (cheaper than a HEAD per object)."""
+    keys: set[str] = set()
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        keys.update(obj["Key"] for obj in page.get("Contents", []))
+    return keys
+
+
+def publish(
+    s3: Any,
+    *,
+    bucket: str,
+    prefix: str,
+    uploads: list[Upload],
+    manifest_path: str,
+    workers: int = 8,
+    dry_run: bool = False,
+) -> PublishReport:
+    """Upload what the bucket lacks, in parallel; then the manifest, only if all went up."""
+    report = PublishReport()
+    present = existing_keys(s3, bucket, prefix)
+    todo = [u for u in uploads if u.key not in present]
+    report.skipped = len(uploads) - len(todo)
+    manifest = Upload(prefix + os.path.basename(manifest_path), manifest_path, "application/json", MANIFEST_CACHE)
+    if dry_run:
+        report.uploaded = [u.key for u in todo] + [manifest.key]
+        return report
+
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    failures = (OSError, BotoCoreError, ClientError)
+
+    def put(upload: Upload) -> tuple[str, str | None]:
+        try:
+            with open(upload.path, "rb") as body:
+                extra = {"ContentEncoding": upload.content_encoding} if upload.content_encoding else {}
+                s3.put_object(
+                    Bucket=bucket, Key=upload.key, Body=body, ContentType=upload.content_type,
+                    CacheControl=upload.cache_control, **extra,
+                )  # fmt: skip
+            return upload.key, None
+        except failures as exc:  # reported with its key; the manifest then stays as it was
+            return upload.key, f"{type(exc).__name__}: {exc}"
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for key, error in pool.map(put, todo):
+            if error is None:
+                report.uploaded.append(key)
+            else:
+                report.failed.append((key, error))
+    if report.failed:
+        return report  # the bucket keeps its previous manifest, which names only files that are there
+    if manifest.key in present and _same_object(s3, bucket, manifest):
+        report.skipped += 1  # nothing changed since the last publish
+        return report
+    key, error = put(manifest)
+    if error is not None:
+        report.failed.append((key, error))
+    else:
+        report.uploaded.append(key)
+        report.manifest_key = key
+    return report
+
+
+def _same_object(s3: Any, bucket: str, upload: Upload) -> bool:
+    """True if the bucket's object has these bytes (a single-part upload's ETag is their MD5)."""
+    with open(upload.path, "rb") as handle:
+        local = hashlib.md5(handle.read(), usedforsecurity=False).hexdigest()
+    return bool(s3.head_object(Bucket=bucket, Key=upload.key)["ETag"].strip('"') == local)

@@ -1,0 +1,141 @@
+"""flask assets publish against a real S3 API (moto's server on 127.0.0.1), and CDN URLs."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .helpers import FLASK
+from .s3 import env_with_credentials, moto_server, public_bucket, s3_client
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[str]:
+    with moto_server() as url:
+        yield url
+
+
+def site(root: Path, endpoint: str, bucket: str, **config: str) -> dict[str, str]:
+    """The sample app copied to ``root`` and built; returns the environment that publishes it."""
+    shutil.copytree(REPO / "sample_app", root / "sample_app", ignore=shutil.ignore_patterns("gen", "*.json"))
+    env = (
+        env_with_credentials()
+        | {
+            "FLASK_BUST_ASSETS_S3_BUCKET": bucket,
+            "FLASK_BUST_ASSETS_S3_PREFIX": "site",
+            "FLASK_BUST_ASSETS_S3_ENDPOINT_URL": endpoint,
+        }
+        | {f"FLASK_{k}": v for k, v in config.items()}
+    )
+    flask(root, env, "assets", "build")
+    public_bucket(endpoint, bucket)
+    return env
+
+
+def flask(root: Path, env: dict[str, str], *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([FLASK, "--app", "sample_app", *args], cwd=root, env=env, capture_output=True, text=True)
+    assert (result.returncode == 0) == ok, result.stdout + result.stderr
+    return result
+
+
+def test_publish_uploads_every_digested_file_with_its_headers(tmp_path: Path, endpoint: str) -> None:
+    env = site(tmp_path, endpoint, "pub-one")
+    result = flask(tmp_path, env, "assets", "publish")
+    s3 = s3_client(endpoint)
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket="pub-one")["Contents"]}
+    uploaded = [line.split()[-1] for line in result.stdout.splitlines() if line.startswith("uploaded  ")]
+    assert sorted(uploaded) == sorted(keys)
+    assert uploaded[-1] == "site/assets-manifest.json"  # the manifest went last
+    static = tmp_path / "sample_app/static"
+    manifest = json.loads((tmp_path / "sample_app/assets-manifest.json").read_text())
+    css = manifest["bundles"]["site_css"][0]["path"]
+    for key, encoding in [
+        (f"site/static/{css}", None),
+        (f"site/static/{css}.br", "br"),
+        (f"site/static/{css}.gz", "gzip"),
+    ]:
+        obj = s3.get_object(Bucket="pub-one", Key=key)
+        assert obj["Body"].read() == (static / key.removeprefix("site/static/")).read_bytes()
+        assert obj["ContentType"] == "text/css"
+        assert obj["CacheControl"] == "public, max-age=31536000, immutable"
+        assert obj.get("ContentEncoding") == encoding
+    logo = manifest["files"]["static"]["img/logo.svg"]["path"]
+    assert f"site/static/{logo}" in keys and "site/static/img/logo.svg" not in keys  # digested names only
+    head = s3.head_object(Bucket="pub-one", Key="site/assets-manifest.json")
+    assert head["CacheControl"] == "no-cache"
+
+
+def test_a_second_publish_uploads_nothing(tmp_path: Path, endpoint: str) -> None:
+    env = site(tmp_path, endpoint, "pub-two")
+    flask(tmp_path, env, "assets", "publish")
+    again = flask(tmp_path, env, "assets", "publish")
+    assert not [line for line in again.stdout.splitlines() if line.startswith("uploaded  ")]
+    assert re.search(r"Uploaded 0 objects; \d+ were there already\.", again.stdout)
+
+
+def test_dry_run_lists_and_uploads_nothing(tmp_path: Path, endpoint: str) -> None:
+    env = site(tmp_path, endpoint, "pub-dry")
+    result = flask(tmp_path, env, "assets", "publish", "--dry-run")
+    assert "would upload  site/assets-manifest.json" in result.stdout
+    assert s3_client(endpoint).list_objects_v2(Bucket="pub-dry").get("KeyCount", 0) == 0
+
+
+def test_a_failed_upload_midway_leaves_the_previous_manifest(tmp_path: Path, endpoint: str) -> None:
+    env = site(tmp_path, endpoint, "pub-fail")
+    flask(tmp_path, env, "assets", "publish")
+    previous = s3_client(endpoint).get_object(Bucket="pub-fail", Key="site/assets-manifest.json")["Body"].read()
+    layout = tmp_path / "sample_app/static/css/layout.css"
+    layout.write_text(layout.read_text() + "\n.new { color: red }\n")
+    flask(tmp_path, env, "assets", "build")
+    manifest = json.loads((tmp_path / "sample_app/assets-manifest.json").read_text())
+    css = tmp_path / "sample_app/static" / manifest["bundles"]["site_css"][0]["path"]
+    css.with_name(css.name + ".gz").unlink()  # one of the new files is gone before it could be uploaded
+    shutil.move(css, css.with_name("moved-away"))
+    result = flask(tmp_path, env, "assets", "publish", ok=False)
+    assert "FAILED  site/static/gen/site." in result.stderr
+    assert "the bucket keeps its previous manifest" in result.stderr
+    now = s3_client(endpoint).get_object(Bucket="pub-fail", Key="site/assets-manifest.json")["Body"].read()
+    assert now == previous
+
+
+def test_publish_without_a_bucket_says_which_setting(tmp_path: Path, endpoint: str) -> None:
+    env = site(tmp_path, endpoint, "pub-nobucket")
+    env.pop("FLASK_BUST_ASSETS_S3_BUCKET")
+    result = flask(tmp_path, env, "assets", "publish", ok=False)
+    assert "BUST_ASSETS_S3_BUCKET is not set" in result.stderr
+
+
+RENDER = """
+import sys
+sys.path.insert(0, ".")
+from sample_app import create_app
+app = create_app()
+client = app.test_client()
+print(client.get("/").text)
+print(client.get("/", environ_base={"SCRIPT_NAME": "/shop"}).text)
+"""
+
+
+def test_a_server_with_only_the_manifest_renders_cdn_urls(tmp_path: Path, endpoint: str) -> None:
+    site(tmp_path, endpoint, "pub-cdn")
+    server = tmp_path / "server"
+    shutil.copytree(tmp_path / "sample_app", server / "sample_app", ignore=shutil.ignore_patterns("static"))
+    assert not (server / "sample_app/static").exists()
+    env = env_with_credentials() | {"FLASK_BUST_ASSETS_CDN_URL": "https://cdn.example.test/site/"}
+    result = subprocess.run([sys.executable, "-c", RENDER], cwd=server, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    urls = re.findall(r'(?:href|src)="([^"]+)"', result.stdout)
+    assert len(urls) == 6
+    assert all(
+        re.fullmatch(r"https://cdn\.example\.test/site/static/(gen|img)/[\w.]+\.[0-9a-f]{16}\.\w+", u) for u in urls
+    ), urls
+    assert 'crossorigin="anonymous"' in result.stdout
