@@ -6,7 +6,6 @@ all succeed are files written, then the manifest last (invariants 3 and 7).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import time
@@ -16,20 +15,20 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from flask_assets import FlaskResolver
-from webassets.bundle import Bundle, wrap
+from webassets.bundle import wrap
 from webassets.exceptions import BuildError as WebassetsBuildError
 from webassets.exceptions import BundleError, FilterError
 
 from . import generations, manifest
 from .atomic import exclusive_lock, write_atomic, write_if_missing
-from .buildcache import BuildCache, stamp
+from .buildcache import BuildCache, fingerprint, stamp
 from .compress import compress_all
 from .digest import content_digest, digested_path, integrity
-from .digester import DigestedFile, Digester
+from .digester import Digester
 from .errors import BuildError, BustAssetsError
 from .manifest import BundleOutput, ManifestData, StaticFile
 from .sources import lookup, source_files
-from .staticfiles import Selection
+from .staticbuild import StaticPlan, StaticReport, digest_static, write_digested
 
 
 @dataclass(frozen=True)
@@ -69,25 +68,6 @@ class BundleResult:
     def outputs(self) -> tuple[BundleOutput, ...]:
         """The manifest entries of this bundle's files."""
         return tuple(f.entry for f in self.files)
-
-
-@dataclass
-class StaticPlan:
-    """How static files are digested: by whom, which ones, and whether at all."""
-
-    digester: Digester
-    selection: Selection
-    digest_all: bool = True  # every selected file, not only those CSS references
-
-
-@dataclass
-class StaticReport:
-    """The digested static files of a build, and the files that failed."""
-
-    files: list[DigestedFile] = field(default_factory=list)
-    errors: list[BuildError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    seconds: float = 0.0
 
 
 @dataclass
@@ -178,46 +158,6 @@ def _cache_entry(result: BundleResult, digester: Digester | None) -> dict[str, A
         "outputs": [asdict(b.entry) for b in result.files],
         "references": sorted(set(references)),
     }
-
-
-def fingerprint(env: Any, name: str, settings: BuildSettings) -> str:
-    """A hash of everything besides file contents that decides a bundle's output."""
-    bundle = lookup(env, name)
-    leaves = [(_describe(leaf), [f.id() for f in extra]) for leaf, extra, _ in bundle.iterbuild(wrap(env, bundle))]
-    return hashlib.sha256(repr((settings, leaves)).encode("utf-8")).hexdigest()
-
-
-def _describe(bundle: Bundle) -> Any:
-    contents = [_describe(c) if isinstance(c, Bundle) else c for c in bundle.contents]
-    return (contents, bundle.output, [f.id() for f in bundle.filters], bundle.depends)
-
-
-def digest_static(plan: StaticPlan) -> StaticReport:
-    """Digest every selected file of every static root (errors collected, nothing written)."""
-    report = StaticReport()
-    if not plan.digest_all:
-        return report
-    started = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        for root in plan.digester.roots:
-            for abspath in plan.selection.files(root):
-                try:
-                    report.files.append(plan.digester.file(abspath))
-                except BuildError as exc:
-                    report.errors.append(exc)
-                except OSError as exc:
-                    report.errors.append(BuildError(f"{abspath}: {exc.strerror}"))
-    report.warnings = [str(w.message) for w in caught]
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-def write_digested(digested: DigestedFile) -> None:
-    """Write a digested static file unless it exists (names are content-addressed)."""
-    # Query-string versioning never rewrites a source; an existing digested file is right.
-    if digested.path != digested.logical and not os.path.exists(digested.abspath):
-        write_if_missing(digested.abspath, digested.read())
 
 
 def build_bundle(

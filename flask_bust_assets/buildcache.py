@@ -9,12 +9,16 @@ are reused the same way (see Digester(known=...)).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from webassets.bundle import Bundle, wrap
+
 from .atomic import write_atomic
+from .sources import lookup
 
 FILE = "flask-bust-assets-build.json"
 
@@ -76,3 +80,19 @@ def _stamp(path: str) -> list[Any]:
     except OSError:
         return [path, -1, -1]
     return [path, st.st_mtime_ns, st.st_size]
+
+
+def fingerprint(env: Any, name: str, settings: Any) -> str:
+    """A hash of everything besides file contents that decides a bundle's output.
+
+    Taken before the filters are set up (their options then come from
+    ``settings.options``), so a build and the next one compute it alike.
+    """
+    bundle = lookup(env, name)
+    leaves = [(_describe(leaf), [f.id() for f in extra]) for leaf, extra, _ in bundle.iterbuild(wrap(env, bundle))]
+    return hashlib.sha256(repr((settings, leaves)).encode("utf-8")).hexdigest()
+
+
+def _describe(bundle: Bundle) -> Any:
+    contents = [_describe(c) if isinstance(c, Bundle) else c for c in bundle.contents]
+    return (contents, bundle.output, [f.id() for f in bundle.filters], bundle.depends)

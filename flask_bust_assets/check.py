@@ -6,9 +6,10 @@ import os
 from typing import Any
 
 from . import manifest
-from .build import StaticPlan, build_bundle, digest_static
+from .build import build_bundle
 from .errors import ManifestError
 from .manifest import StaticFile
+from .staticbuild import StaticPlan, digest_static
 
 
 def stale(env: Any, settings: Any, plan: StaticPlan | None, *, roots: dict[str, str]) -> list[str]:

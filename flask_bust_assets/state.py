@@ -19,7 +19,7 @@ from flask_assets import FlaskResolver
 from webassets.bundle import ContextWrapper
 
 from . import manifest
-from .build import BuildReport, StaticPlan, build_all, build_bundle, write_digested, write_files
+from .build import BuildReport, build_all, build_bundle, write_files
 from .buildcache import BuildCache
 from .check import stale
 from .clean import CleanReport, clean
@@ -32,6 +32,7 @@ from .resolver import LiveResolver, ManifestResolver, Resolver, StaticResolver
 from .serving import DigestVerifier, send_static
 from .settings import Settings, read_settings, static_roots
 from .sources import SourceWatch, output_globs
+from .staticbuild import StaticPlan, write_digested
 from .staticfiles import Selection, StaticRoot
 
 URL_CACHE_LIMIT = 1024  # script roots x bundles; a proxy header must not grow it forever
@@ -220,7 +221,7 @@ class BustState:
         if self.settings.auto_build:
             return False
         if self._known is None:
-            self._known = known_names(self._manifest_data(), self.env)
+            self._known = known_names(self._manifest_data(), self.env, self.digester.roots)
         return (endpoint, filename) in self._known
 
     # -- commands -------------------------------------------------------------
@@ -249,11 +250,7 @@ class BustState:
         """Retire old generations (see clean.py); refuses without a manifest to protect."""
         path = self.settings.build.manifest_path
         data = manifest.load(path)  # ManifestError: nothing is known to be current
-        current = {os.path.join(root.folder, *f.path.split("/")) for root in self.digester.roots
-                   for f in data.files.get(root.endpoint, {}).values()}  # fmt: skip
-        ctx = ContextWrapper(self.env)
-        for outputs in data.bundles.values():
-            current.update(self.env.resolver.resolve_output_to_path(ctx, out.path, None) for out in outputs)
+        current = {file_path for file_path, _, _ in manifest_files(data, self.env, self.digester.roots)}
         return clean(
             manifest_path=path,
             roots=self.digester.roots,
@@ -281,19 +278,10 @@ class BustState:
         if not target.bucket:
             raise ConfigError("BUST_ASSETS_S3_BUCKET is not set; set it to the name of the bucket to publish to.")
         data = manifest.load(settings.build.manifest_path)
-        adapter = self._app.url_map.bind("localhost")  # URL paths without SCRIPT_NAME: the bucket's layout
-        ctx = ContextWrapper(self.env)
-        files = []
-        for outputs in data.bundles.values():
-            for out in outputs:
-                _, filename, endpoint = self.env.resolver.split_prefix(ctx, out.path)
-                path = self.env.resolver.resolve_output_to_path(ctx, out.path, None)
-                files.append((path, unquote(adapter.build(endpoint, {"filename": filename}))))
-        roots = {root.endpoint: root for root in self.digester.roots}
-        for endpoint, entries in data.files.items():
-            for entry in entries.values():
-                path = os.path.join(roots[endpoint].folder, *entry.path.split("/"))
-                files.append((path, unquote(adapter.build(endpoint, {"filename": entry.path}))))
+        files = [
+            (path, unquote(self._url_paths.build(endpoint, {"filename": filename})))
+            for path, endpoint, filename in manifest_files(data, self.env, self.digester.roots)
+        ]
         return publish(
             client(endpoint_url=target.endpoint_url, region=target.region),
             bucket=target.bucket,
@@ -303,6 +291,11 @@ class BustState:
             workers=target.workers,
             dry_run=dry_run,
         )
+
+    @property
+    def _url_paths(self) -> Any:
+        """Builds URL paths without SCRIPT_NAME: the layout of a published bucket."""
+        return self._app.url_map.bind("localhost")
 
     @property
     def cdn_url(self) -> str | None:
@@ -371,15 +364,25 @@ class BustState:
         return digested.path, digested.query
 
 
-def known_names(data: ManifestData, env: Any) -> frozenset[tuple[str, str]]:
-    """(endpoint, filename) of every digested file the manifest names, bundle outputs included."""
-    names = {(endpoint, f.path) for endpoint, files in data.files.items() for f in files.values()}
+def manifest_files(data: ManifestData, env: Any, roots: list[StaticRoot]) -> list[tuple[str, str, str]]:
+    """(path on disk, endpoint, filename) of every file the manifest names, bundle outputs included."""
     ctx = ContextWrapper(env)
+    found = []
     for outputs in data.bundles.values():
         for out in outputs:
             _, filename, endpoint = env.resolver.split_prefix(ctx, out.path)
-            names.add((endpoint, filename))
-    return frozenset(names)
+            found.append((env.resolver.resolve_output_to_path(ctx, out.path, None), endpoint, filename))
+    folders = {root.endpoint: root.folder for root in roots}
+    for endpoint, entries in data.files.items():
+        for entry in entries.values():
+            if endpoint in folders:
+                found.append((os.path.join(folders[endpoint], *entry.path.split("/")), endpoint, entry.path))
+    return found
+
+
+def known_names(data: ManifestData, env: Any, roots: list[StaticRoot]) -> frozenset[tuple[str, str]]:
+    """(endpoint, filename) of every digested file the manifest names, bundle outputs included."""
+    return frozenset((endpoint, filename) for _, endpoint, filename in manifest_files(data, env, roots))
 
 
 def _script_name() -> str | None:

@@ -1,0 +1,60 @@
+"""The static-file pass of a build: digest every selected file, write the digested copies."""
+
+from __future__ import annotations
+
+import os
+import time
+import warnings
+from dataclasses import dataclass, field
+
+from .atomic import write_if_missing
+from .digester import DigestedFile, Digester
+from .errors import BuildError
+from .staticfiles import Selection
+
+
+@dataclass
+class StaticPlan:
+    """How static files are digested: by whom, which ones, and whether at all."""
+
+    digester: Digester
+    selection: Selection
+    digest_all: bool = True  # every selected file, not only those CSS references
+
+
+@dataclass
+class StaticReport:
+    """The digested static files of a build, and the files that failed."""
+
+    files: list[DigestedFile] = field(default_factory=list)
+    errors: list[BuildError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def digest_static(plan: StaticPlan) -> StaticReport:
+    """Digest every selected file of every static root (errors collected, nothing written)."""
+    report = StaticReport()
+    if not plan.digest_all:
+        return report
+    started = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for root in plan.digester.roots:
+            for abspath in plan.selection.files(root):
+                try:
+                    report.files.append(plan.digester.file(abspath))
+                except BuildError as exc:
+                    report.errors.append(exc)
+                except OSError as exc:
+                    report.errors.append(BuildError(f"{abspath}: {exc.strerror}"))
+    report.warnings = [str(w.message) for w in caught]
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def write_digested(digested: DigestedFile) -> None:
+    """Write a digested static file unless it exists (names are content-addressed)."""
+    # Query-string versioning never rewrites a source; an existing digested file is right.
+    if digested.path != digested.logical and not os.path.exists(digested.abspath):
+        write_if_missing(digested.abspath, digested.read())
