@@ -7,32 +7,28 @@ script root, then reused.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import unquote
 
 from flask import Flask, has_request_context, request, url_for
 from flask_assets import FlaskResolver
 from webassets.bundle import ContextWrapper
 
-from . import manifest
-from .build import BuildReport, build_all, build_bundle, write_files
-from .buildcache import BuildCache
-from .check import stale
-from .clean import CleanReport, clean
+from . import commands, manifest
+from .build import BuildReport, build_bundle, write_files
+from .clean import CleanReport
 from .digest import split_digested_path
 from .digester import Digester
-from .errors import ConfigError, ManifestError
+from .errors import ManifestError
 from .manifest import BundleOutput, ManifestData
-from .publish import PublishReport, client, publish, uploads_for
+from .publish import PublishReport
 from .resolver import LiveResolver, ManifestResolver, Resolver, StaticResolver
 from .serving import DigestVerifier, send_static
 from .settings import Settings, read_settings, static_roots
 from .sources import SourceWatch, output_globs
-from .staticbuild import StaticPlan, write_digested
+from .staticbuild import write_digested
 from .staticfiles import Selection, StaticRoot
 
 URL_CACHE_LIMIT = 1024  # script roots x bundles; a proxy header must not grow it forever
@@ -221,102 +217,47 @@ class BustState:
         if self.settings.auto_build:
             return False
         if self._known is None:
-            self._known = known_names(self._manifest_data(), self.env, self.digester.roots)
+            self._known = commands.known_names(self._manifest_data(), self.env, self.digester.roots)
         return (endpoint, filename) in self._known
 
-    # -- commands -------------------------------------------------------------
+    # -- commands (see commands.py) ---------------------------------------------
 
     def build(self, progress: Callable[[str], None] | None = None) -> BuildReport:
-        """Build every bundle and static file, as `flask assets build` does.
-
-        Reuses what the last build learnt (see buildcache.py), so that only what
-        changed is minified, rewritten, hashed or compressed again.
-        """
-        settings = self.settings
-        cache_folder = self._app.config.get("ASSETS_CACHE")
-        cache = BuildCache(cache_folder if isinstance(cache_folder, str) else None)
-        self._digester = self._new_digester(known=cache.files)  # the filters use it too
-        plan = StaticPlan(self._digester, self.selection, digest_all=settings.static.enabled)
-        return build_all(self.env, settings.build, plan, cache, progress)
+        """Build every bundle and static file, as `flask assets build` does; only what changed."""
+        return commands.build(self, progress)
 
     def check(self) -> list[str]:
         """Why the manifest is stale against the sources; empty if it is up to date. Writes nothing."""
-        settings = self.settings
-        plan = StaticPlan(self.digester, self.selection, digest_all=settings.static.enabled)
-        roots = {root.endpoint: root.folder for root in self.digester.roots}
-        return stale(self.env, settings.build, plan, roots=roots)
+        return commands.check(self)
 
     def clean(self, *, keep: int, age: float, dry_run: bool = False) -> CleanReport:
-        """Retire old generations (see clean.py); refuses without a manifest to protect."""
-        path = self.settings.build.manifest_path
-        data = manifest.load(path)  # ManifestError: nothing is known to be current
-        current = {file_path for file_path, _, _ in manifest_files(data, self.env, self.digester.roots)}
-        return clean(
-            manifest_path=path,
-            roots=self.digester.roots,
-            selection=self.selection,
-            current=frozenset(os.path.realpath(p) for p in current),
-            keep=keep,
-            age=age,
-            dry_run=dry_run,
-            temp_folders=tuple(
-                folder
-                for folder in (os.path.dirname(path), self._app.config.get("ASSETS_CACHE"))
-                if isinstance(folder, str)
-            ),
-        )
+        """Retire old generations; refuses without a manifest to protect."""
+        return commands.clean(self, keep=keep, age=age, dry_run=dry_run)
 
     def publish(self, *, dry_run: bool = False) -> PublishReport:
-        """Upload the current build to BUST_ASSETS_S3_BUCKET (see publish.py), the manifest last."""
-        settings = self.settings
-        if settings.build.versioning != "filename":
-            raise ConfigError(
-                "flask assets publish needs BUST_ASSETS_VERSIONING = 'filename': a CDN keeps every name "
-                "forever, so a name must change whenever its bytes do."
-            )
-        target = settings.publish
-        if not target.bucket:
-            raise ConfigError("BUST_ASSETS_S3_BUCKET is not set; set it to the name of the bucket to publish to.")
-        data = manifest.load(settings.build.manifest_path)
-        files = [
-            (path, unquote(self._url_paths.build(endpoint, {"filename": filename})))
-            for path, endpoint, filename in manifest_files(data, self.env, self.digester.roots)
-        ]
-        return publish(
-            client(endpoint_url=target.endpoint_url, region=target.region),
-            bucket=target.bucket,
-            prefix=target.prefix,
-            uploads=uploads_for(files, target.prefix),
-            manifest_path=settings.build.manifest_path,
-            workers=target.workers,
-            dry_run=dry_run,
-        )
+        """Upload the current build to BUST_ASSETS_S3_BUCKET, the manifest last."""
+        return commands.publish(self, dry_run=dry_run)
+
+    def watch_stamp(self) -> tuple[Any, ...]:
+        """Changes whenever any bundle source or static file does (for `flask assets watch`)."""
+        if self._watch is None:
+            self._watch = SourceWatch(self.env, None)
+        return commands.watch_stamp(self, self._watch)
 
     @property
-    def _url_paths(self) -> Any:
-        """Builds URL paths without SCRIPT_NAME: the layout of a published bucket."""
-        return self._app.url_map.bind("localhost")
+    def app(self) -> Flask:
+        """The app this state belongs to."""
+        return self._app
+
+    def start_build(self, known: dict[str, Any]) -> Digester:
+        """A fresh digester primed with what the last build learnt; the filters use it too."""
+        self._digester = self._new_digester(known=known)
+        return self._digester
 
     @property
     def cdn_url(self) -> str | None:
         """BUST_ASSETS_CDN_URL without a trailing slash, or None."""
         return self.settings.publish.cdn_url
-
-    def watch_stamp(self) -> tuple[Any, ...]:
-        """Sizes and mtimes of every bundle source and static file: changes when any does."""
-        stamps: list[Any] = []
-        if self._watch is None:
-            self._watch = SourceWatch(self.env, None)
-        for name in sorted(self.env._named_bundles):
-            stamps.append(self._watch.stamp(name))
-        for root in self.digester.roots:
-            for folder, _, names in os.walk(root.folder):
-                for name in names:
-                    path = os.path.join(folder, name)
-                    with contextlib.suppress(OSError):
-                        st = os.stat(path)
-                        stamps.append((path, st.st_mtime_ns, st.st_size))
-        return tuple(stamps)
 
     # -- manifest and live builds ----------------------------------------------
 
@@ -362,27 +303,6 @@ class BustState:
         for referenced in [digested, *self.digester.take_pending()]:
             write_digested(referenced)
         return digested.path, digested.query
-
-
-def manifest_files(data: ManifestData, env: Any, roots: list[StaticRoot]) -> list[tuple[str, str, str]]:
-    """(path on disk, endpoint, filename) of every file the manifest names, bundle outputs included."""
-    ctx = ContextWrapper(env)
-    found = []
-    for outputs in data.bundles.values():
-        for out in outputs:
-            _, filename, endpoint = env.resolver.split_prefix(ctx, out.path)
-            found.append((env.resolver.resolve_output_to_path(ctx, out.path, None), endpoint, filename))
-    folders = {root.endpoint: root.folder for root in roots}
-    for endpoint, entries in data.files.items():
-        for entry in entries.values():
-            if endpoint in folders:
-                found.append((os.path.join(folders[endpoint], *entry.path.split("/")), endpoint, entry.path))
-    return found
-
-
-def known_names(data: ManifestData, env: Any, roots: list[StaticRoot]) -> frozenset[tuple[str, str]]:
-    """(endpoint, filename) of every digested file the manifest names, bundle outputs included."""
-    return frozenset((endpoint, filename) for _, endpoint, filename in manifest_files(data, env, roots))
 
 
 def _script_name() -> str | None:
