@@ -173,9 +173,7 @@ def build_bundle(
     if cache is not None and _reuse(env, result, settings, cache, digester):
         result.seconds = time.perf_counter() - started
         return result
-    cache = env.config.get("cache")
-    if isinstance(cache, str):
-        os.makedirs(cache, exist_ok=True)  # webassets creates only its default cache folder
+    ensure_cache_folder(env)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -189,6 +187,13 @@ def build_bundle(
     result.warnings = [str(w.message) for w in caught]
     result.seconds = time.perf_counter() - started
     return result
+
+
+def ensure_cache_folder(env: Any) -> None:
+    """Create ASSETS_CACHE if it is a folder path: webassets creates only its default one."""
+    cache = env.config.get("cache")
+    if isinstance(cache, str):
+        os.makedirs(cache, exist_ok=True)
 
 
 def _reuse(env: Any, result: BundleResult, settings: BuildSettings, cache: BuildCache, digester: Any) -> bool:

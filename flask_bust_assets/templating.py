@@ -8,6 +8,9 @@ from typing import Any
 from markupsafe import Markup, escape
 from webassets.ext.jinja2 import AssetsExtension
 
+from .build import ensure_cache_folder
+from .digest import integrity
+
 STATE_KEY = "bust_assets"
 
 
@@ -29,7 +32,28 @@ class BustAssetsExtension(AssetsExtension):  # type: ignore[misc]
             parts = state.tag_parts(files)
             if parts is not None:
                 return "".join([caller(url, sri, extra) for url, sri, extra in parts])
+        if state is not None and output is not None and not state.settings.debug:
+            return self._render_inline(filter, output, dbg, depends, files, caller)
         return str(super()._render_assets(filter, output, dbg, depends, files, caller))
+
+    def _render_inline(self, filter: Any, output: Any, dbg: Any, depends: Any, files: list[Any], caller: Any) -> str:
+        """A bundle written in the template: webassets builds it, we add the integrity.
+
+        Stock webassets hashes the literal ``%(version)s`` path and renders
+        ``ASSET_SRI`` as None; here it is the sha384 of the file the URL serves.
+        """
+        env = self.environment.assets_environment
+        ensure_cache_folder(env)
+        bundle = self.BundleClass(
+            *self.resolve_contents(files, env), output=output, filters=filter, debug=dbg, depends=depends
+        )
+        with bundle.bind(env):
+            urls = bundle.urls()
+            if len(urls) != 1:  # merged into one output, or not at all: leave it to webassets
+                return str(super()._render_assets(filter, output, dbg, depends, files, caller))
+            with open(bundle.resolve_output(), "rb") as handle:
+                sri = integrity(handle.read())
+        return str(caller(urls[0], sri, bundle.extra))
 
 
 class Helpers:

@@ -219,3 +219,17 @@ def test_webassets_bundle_urls_read_our_manifest(tmp_path: Path) -> None:
     app = built_site(tmp_path)
     with app.test_request_context("/"):
         assert app.extensions["bust_assets"].env["css"].urls() == [render(app, '{{ asset_url("css") }}')]
+
+
+def test_bundle_written_in_the_template_gets_a_real_sri(tmp_path: Path) -> None:
+    # Stock webassets renders ASSET_SRI as None for such a bundle.
+    write(tmp_path, "static/css/a.css", CSS)
+    app, _ = make_app(tmp_path, {"ASSETS_AUTO_BUILD": True})
+    html = render(
+        app,
+        '{% assets "css/a.css", filters="bust_cssmin", output="gen/inline.%(version)s.css" %}'
+        "{{ ASSET_URL }} {{ ASSET_SRI }}{% endassets %}",
+    )
+    url, integrity = html.split()
+    assert re.fullmatch(r"/static/gen/inline\.[0-9a-f]{16}\.css", url)
+    assert integrity == sri(app.test_client().get(url).data)
