@@ -10,6 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from flask_assets import Bundle
 
 from .helpers import FLASK, make_app, write
@@ -173,3 +174,21 @@ def test_build_replaces_a_corrupt_manifest(tmp_path: Path) -> None:
     result = flask(tmp_path, "assets", "build")
     assert result.returncode == 0, result.stderr
     assert json.loads((tmp_path / "assets-manifest.json").read_text())["format"] == 1
+
+
+def test_progress_line_shows_on_a_terminal_after_a_second(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from flask_bust_assets import cli
+
+    clock = iter([0.0, 0.5, 1.5, 2.0])  # created, then one step before a second, two after
+    monkeypatch.setattr(cli.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(cli.sys.stderr, "isatty", lambda: True)
+    step = cli._progress(3)
+    step("css")
+    assert capsys.readouterr().err == ""  # quick builds show nothing
+    step("js")
+    step("static files")
+    err = capsys.readouterr().err
+    assert "[################........] 2/3 js" in err
+    assert "[########################] 3/3 static files" in err and err.endswith("\n")
