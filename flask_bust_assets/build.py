@@ -21,10 +21,10 @@ from webassets.exceptions import BundleError, FilterError
 
 from . import generations, manifest
 from .atomic import exclusive_lock, write_atomic, write_if_missing
-from .buildcache import BuildCache, fingerprint, stamp
+from .buildcache import BuildCache, fingerprint
 from .compress import compress_all
 from .digest import content_digest, digested_path, integrity
-from .digester import Digester
+from .digester import Digester, stamp
 from .errors import BuildError, BustAssetsError
 from .manifest import BundleOutput, ManifestData, StaticFile
 from .sources import lookup, source_files
@@ -149,7 +149,7 @@ def _cache_entry(result: BundleResult, digester: Digester | None) -> dict[str, A
     references: list[str] = []
     if digester is not None:
         for path in result.sources:
-            stamps.extend(list(s) for s in digester.dependency_stamps(path))
+            stamps.extend(digester.dependency_stamps(path))
             references.extend(digester.references_of(path))
     return {
         "fingerprint": result.fingerprint,

@@ -12,22 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from webassets.bundle import Bundle, wrap
 
 from .atomic import write_atomic
+from .digester import still_valid
+from .filters import distribution_version
 from .sources import lookup
 
 FILE = "flask-bust-assets-build.json"
-
-
-def _package_version() -> str:
-    try:
-        return version("flask-bust-assets")
-    except PackageNotFoundError:  # running from a source tree
-        return "source"
 
 
 class BuildCache:
@@ -41,7 +35,8 @@ class BuildCache:
             try:
                 with open(self.path, encoding="utf-8") as handle:
                     doc = json.load(handle)
-                if doc.get("version") == _package_version():  # a new release may build differently
+                # A new release may build differently: its cache starts empty.
+                if doc.get("version") == distribution_version("flask-bust-assets"):
                     self.bundles, self.files = dict(doc["bundles"]), dict(doc["files"])
             except (OSError, ValueError, KeyError, TypeError):
                 pass  # a damaged cache is an empty one
@@ -51,7 +46,7 @@ class BuildCache:
         entry = self.bundles.get(name)
         if entry is None or entry["fingerprint"] != fingerprint:
             return None
-        if not all(_stamp(path) == [path, mtime, size] for path, mtime, size in entry["stamps"]):
+        if not still_valid(entry["stamps"]):
             return None
         if not all(os.path.isfile(path) for path in entry["abspaths"]):
             return None
@@ -65,21 +60,8 @@ class BuildCache:
         """Write the cache (atomically), with the digester's ``files``."""
         if self.path is None:
             return
-        doc = {"version": _package_version(), "bundles": self.bundles, "files": files}
+        doc = {"version": distribution_version("flask-bust-assets"), "bundles": self.bundles, "files": files}
         write_atomic(self.path, json.dumps(doc, sort_keys=True).encode("utf-8"))
-
-
-def stamp(path: str) -> list[Any]:
-    """[path, mtime_ns, size]; -1s for a missing file."""
-    return _stamp(path)
-
-
-def _stamp(path: str) -> list[Any]:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return [path, -1, -1]
-    return [path, st.st_mtime_ns, st.st_size]
 
 
 def fingerprint(env: Any, name: str, settings: Any) -> str:

@@ -64,10 +64,14 @@ def digested_path(logical_path: str, digest: str) -> str:
     return posixpath.join(folder, new_name) if folder else new_name
 
 
-def split_digested_path(path: str, length: int = DEFAULT_LENGTH) -> tuple[str, str] | None:
-    """``css/app.<digest>.css`` -> (``css/app.css``, digest); None if not digested."""
+def split_digested_path(path: str, length: int | None = DEFAULT_LENGTH) -> tuple[str, str] | None:
+    """``css/app.<digest>.css`` -> (``css/app.css``, digest); None if not digested.
+
+    ``length=None`` accepts any digest length the settings allow.
+    """
     folder, name = posixpath.split(path)
-    match = re.fullmatch(rf"(.+)\.([0-9a-f]{{{length}}})((?:\.[^.]+)?)", name)
+    size = f"{MIN_LENGTH},128" if length is None else str(length)
+    match = re.fullmatch(rf"(.+)\.([0-9a-f]{{{size}}})((?:\.[^.]+)?)", name)
     if match is None:
         return None
     logical = match.group(1) + match.group(3)

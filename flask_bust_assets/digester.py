@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 import warnings
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,7 +99,7 @@ class Digester:
         with self._lock:
             real = os.path.realpath(abspath)
             memo = self._memo.get(real)
-            if memo is not None and _still_valid(memo[0]):
+            if memo is not None and still_valid(memo[0]):
                 return memo[1]
             remembered = self._remembered(real)
             if remembered is not None:
@@ -107,7 +108,7 @@ class Digester:
             if located is None:
                 raise BuildError(f"{abspath} is outside every static folder")
             root, logical = located
-            stamps = [_stamp(real)]
+            stamps = [stamp(real)]
             with open(real, "rb") as handle:
                 data = handle.read()
             references: tuple[DigestedFile, ...] = ()
@@ -137,7 +138,7 @@ class Digester:
             key = (real, os.path.realpath(output_dir))
             known = self._rewrites.get(key)
             # webassets asks twice per build (cache key, then filter): answer once.
-            if known is not None and known[0] == text and _still_valid(known[2]):
+            if known is not None and known[0] == text and still_valid(known[2]):
                 for referenced in known[3]:
                     self._queue(referenced)
                 return known[1]
@@ -155,7 +156,7 @@ class Digester:
         """Current stamps of every file the last rewrite of ``source_path`` referenced."""
         with self._lock:
             known = self._source_deps.get(os.path.realpath(source_path), ())
-            return tuple(_stamp(path) for path, *_ in known)
+            return tuple(stamp(path) for path, *_ in known)
 
     def references_of(self, source_path: str) -> tuple[str, ...]:
         """The files the last rewrite of ``source_path`` referenced directly."""
@@ -191,7 +192,7 @@ class Digester:
             return None
         stamps = tuple(tuple(stamp) for stamp in known["stamps"])
         located = self.locate(real)
-        if located is None or not _still_valid(stamps):
+        if located is None or not still_valid(stamps):
             return None
         root, logical = located
         if known["path"] != logical and not os.path.isfile(os.path.join(root.folder, *known["path"].split("/"))):
@@ -240,7 +241,7 @@ class Digester:
             digested = self.file(target)
             references.append(digested)
             self._queue(digested)
-            deps.append(_stamp(target))
+            deps.append(stamp(target))
             deps.extend(self._memo[os.path.realpath(target)][0])
             if output is None:  # an output outside every root: link by root-relative URL
                 return ref.replace_with(url_of(digested.root, digested.path), digested.query)
@@ -288,7 +289,8 @@ class Digester:
         return ", ".join(r.url_prefix for r in self.roots)
 
 
-def _stamp(path: str) -> Stamp:
+def stamp(path: str) -> Stamp:
+    """(path, mtime_ns, size) of a file; -1s when it is missing. Cheap change detection."""
     try:
         st = os.stat(path)
     except OSError:
@@ -296,8 +298,9 @@ def _stamp(path: str) -> Stamp:
     return (path, st.st_mtime_ns, st.st_size)
 
 
-def _still_valid(stamps: tuple[Stamp, ...]) -> bool:
-    return all(_stamp(path) == (path, mtime, size) for path, mtime, size in stamps)
+def still_valid(stamps: Iterable[Sequence[Any]]) -> bool:
+    """True if every file still has the stamp recorded for it."""
+    return all(stamp(path) == (path, mtime, size) for path, mtime, size in stamps)
 
 
 def _decode(data: bytes, path: str) -> str:

@@ -7,6 +7,7 @@ webassets' filter names are looked up in its global registry.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from importlib.metadata import PackageNotFoundError
@@ -43,7 +44,12 @@ class _Minifier(Filter):  # type: ignore[misc]
         # Part of webassets' cache key: a changed option or engine release must
         # never return output cached under the old one.
         engine = self.engine or self.default_engine
-        return (engine, _as_bool(self.keep_licence, True), _version_of(engine), _version_of("flask-bust-assets"))
+        return (
+            engine,
+            _as_bool(self.keep_licence, True),
+            distribution_version(engine),
+            distribution_version("flask-bust-assets"),
+        )
 
 
 class BustCSSMin(_Minifier):
@@ -74,7 +80,9 @@ class BustJSMin(_Minifier):
         out.write(minify_js(_in.read(), engine=self.engine, keep_licence=self.keep_licence, source=source_path))
 
 
-def _version_of(distribution: str) -> str:
+@functools.cache
+def distribution_version(distribution: str) -> str:
+    """The installed version of ``distribution``, looked up once per process."""
     try:
         return dist_version(distribution)
     except PackageNotFoundError:  # an unknown engine name is reported by check_engine

@@ -10,7 +10,7 @@ from webassets.bundle import Bundle, wrap
 from webassets.utils import is_url
 
 from .digest import digested_path
-from .digester import Digester
+from .digester import Digester, stamp
 from .errors import BuildError
 
 
@@ -73,18 +73,10 @@ class SourceWatch:
             known = self._files[name] = (files, folders)
         stamps: list[Any] = []
         for path in known[0]:
-            stamps.append(_stat(path))
+            stamps.append(stamp(path))
             if self._digester is not None:
                 stamps.extend(self._digester.dependency_stamps(path))
         return tuple(stamps)
-
-
-def _stat(path: str) -> tuple[str, int, int]:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return (path, -1, -1)
-    return (path, st.st_mtime_ns, st.st_size)
 
 
 def _mtime(folder: str) -> int:

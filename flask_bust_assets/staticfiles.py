@@ -5,7 +5,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import posixpath
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -97,10 +96,5 @@ def is_our_file(path: str, length: int | None = None) -> bool:
     if ext in VARIANT_SUFFIXES:
         path = stem
     folder, name = os.path.split(path)
-    split = split_digested_path(name, length) if length else _split_any_length(name)
+    split = split_digested_path(name, length)
     return split is not None and (ext in VARIANT_SUFFIXES or os.path.isfile(os.path.join(folder, split[0])))
-
-
-def _split_any_length(name: str) -> tuple[str, str] | None:
-    match = re.fullmatch(r"(.+)\.([0-9a-f]{8,128})((?:\.[^.]+)?)", name)
-    return None if match is None else (match.group(1) + match.group(3), match.group(2))

@@ -8,10 +8,8 @@ import os
 import posixpath
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,15 +18,9 @@ import pytest
 
 from flask_bust_assets.cssurls import find_references
 
-from .helpers import FLASK, need_executable
+from .helpers import FLASK, free_port, need_executable, wait_for_http
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def fetch(url: str) -> bytes:
@@ -55,12 +47,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                fetch(base + "/")
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_http(base + "/")
         yield base, root
     finally:
         proc.terminate()

@@ -21,27 +21,12 @@ from tests.helpers import npm_package
 
 REPO = Path(__file__).resolve().parents[2]
 
-OURS = """
+APP = """
 from flask import Flask
-from flask_bust_assets import Bundle, BustAssets
+from {module} import Bundle, {extension}
 
 app = Flask(__name__)
-assets = BustAssets(app)
-assets.register("vendor_css", Bundle("vendor/bootstrap.css", "vendor/icons/bootstrap-icons.css",
-                                     filters="bust_cssurls,bust_cssmin", output="gen/vendor.%(version)s.css"))
-assets.register("vendor_js", Bundle("vendor/jquery.js", "vendor/bootstrap.bundle.js", "vendor/htmx.js",
-                                    filters="bust_jsmin", output="gen/vendor.%(version)s.js"))
-assets.register("site_css", Bundle("css/base.css", "css/layout.css", filters="bust_cssurls,bust_cssmin",
-                                   output="gen/site.%(version)s.css"))
-assets.register("site_js", Bundle("js/greet.js", "js/app.js", filters="bust_jsmin", output="gen/site.%(version)s.js"))
-"""
-
-STOCK = """
-from flask import Flask
-from flask_assets import Bundle, Environment
-
-app = Flask(__name__)
-assets = Environment(app)
+assets = {extension}(app)
 assets.register("vendor_css", Bundle("vendor/bootstrap.css", "vendor/icons/bootstrap-icons.css",
                                      filters="{css}", output="gen/vendor.%(version)s.css"))
 assets.register("vendor_js", Bundle("vendor/jquery.js", "vendor/bootstrap.bundle.js", "vendor/htmx.js",
@@ -50,6 +35,12 @@ assets.register("site_css", Bundle("css/base.css", "css/layout.css", filters="{c
                                    output="gen/site.%(version)s.css"))
 assets.register("site_js", Bundle("js/greet.js", "js/app.js", filters="{js}", output="gen/site.%(version)s.js"))
 """
+OURS = APP.format(module="flask_bust_assets", extension="BustAssets", css="bust_cssurls,bust_cssmin", js="bust_jsmin")
+
+
+def stock(css: str, js: str) -> str:
+    """The same bundles for stock Flask-Assets with the given filters."""
+    return APP.format(module="flask_assets", extension="Environment", css=css, js=js)
 
 
 def pristine(folder: Path) -> Path:
@@ -117,7 +108,7 @@ def main(quick: bool = False) -> None:
             layout.write_text(layout.read_text() + f"\n.bench-{time.time_ns()} {{ color: red }}\n")
             record("ours, one source changed", run(project, "assets", "build"))
             for label, css, js in [("cssmin/jsmin", "cssmin", "jsmin"), ("rcssmin/rjsmin", "rcssmin", "rjsmin")]:
-                project = fresh(sources, root / "stock", STOCK.format(css=css, js=js))
+                project = fresh(sources, root / "stock", stock(css, js))
                 record(f"stock Flask-Assets {label}, cold", run(project, "assets", "build"))
     start = statistics.median(s for s, _ in rows["start the app only (`flask routes`)"])
     print(f"## Build ({size / 1e6:.1f} MB of sources; each a fresh process; median of {repeat})\n")

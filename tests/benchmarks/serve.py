@@ -20,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-from tests.helpers import FLASK, free_port
+from tests.helpers import FLASK, free_port, wait_for_http
 
 REPO = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
@@ -64,13 +64,8 @@ def server(root: Path, serve: bool) -> tuple[subprocess.Popen[bytes], int]:
         [GUNICORN, "-k", "gthread", "--threads", "4", "-w", "1", "-b", f"127.0.0.1:{port}", "sample_app:create_app()"],
         cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    for _ in range(100):
-        try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
-            return proc, port
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
+    wait_for_http(f"http://127.0.0.1:{port}/")
+    return proc, port
 
 
 def main(quick: bool = False) -> None:

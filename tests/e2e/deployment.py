@@ -12,7 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from ..helpers import FLASK, free_port
+from ..helpers import FLASK, free_port, wait_for_http
 
 REPO = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
@@ -31,15 +31,7 @@ class Server:
             cwd=deployment.root, env=deployment.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         self._mark = 0
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                self.page("/")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+        wait_for_http(self.base + "/", 30)
 
     def page(self, path: str) -> str:
         with urllib.request.urlopen(self.base + path, timeout=10) as response:
