@@ -50,10 +50,13 @@ def load(manifest_path: str) -> list[Generation]:
 
 
 def record(manifest_path: str, files: Iterable[str], built_at: float | None = None) -> None:
-    """Add a generation (the absolute paths a build produced) to the history."""
+    """Add a generation (the absolute paths a build produced) to the history, unless it repeats the last."""
     base = os.path.dirname(os.path.realpath(manifest_path))
     files = frozenset(os.path.realpath(f) for f in files)
-    generations = [Generation(time.time() if built_at is None else built_at, files), *load(manifest_path)]
+    previous = load(manifest_path)
+    if previous and previous[0].files == files:
+        return  # nothing changed: not a new generation, or no-op builds would push real ones out of --keep
+    generations = [Generation(time.time() if built_at is None else built_at, files), *previous]
     doc = {
         "format": 1,
         "generations": [
