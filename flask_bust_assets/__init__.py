@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask_assets import Bundle
-
+from .bundles import Bundle
 from .errors import BuildError, BustAssetsError, ConfigError, ManifestError, MinifyWarning, UnknownAssetError
 from .extension import BustAssets
 

@@ -11,13 +11,15 @@ import os
 import time
 import warnings
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from flask_assets import FlaskResolver
-from webassets.bundle import wrap
+from webassets.bundle import Bundle, wrap
 from webassets.exceptions import BuildError as WebassetsBuildError
 from webassets.exceptions import BundleError, FilterError
+from webassets.utils import is_url
 
 from . import generations, manifest
 from .atomic import exclusive_lock, write_atomic, write_if_missing
@@ -25,10 +27,17 @@ from .buildcache import BuildCache, fingerprint
 from .compress import compress_all
 from .digest import content_digest, digested_path, integrity
 from .digester import Digester, stamp
-from .errors import BuildError, BustAssetsError
+from .errors import BuildError, BustAssetsError, BustAssetsWarning, LinkWarning
+from .linked import link_hint, link_source
 from .manifest import BundleOutput, ManifestData, StaticFile
 from .sources import lookup, source_files
 from .staticbuild import StaticPlan, StaticReport, digest_static, write_digested
+
+# True while a bundle builds. Stock filters such as cssrewrite ask Flask-Assets'
+# resolver (so url_for) for the URLs of sources and outputs, and compute
+# relative paths from them: they must get the plain URLs stock Flask-Assets
+# gives them, never a digested name or a "not in the manifest" error.
+BUILDING: ContextVar[bool] = ContextVar("flask_bust_assets_building", default=False)
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,7 @@ class BundleResult:
     error: BuildError | None = None
     sources: list[str] = field(default_factory=list)
     reused: bool = False  # nothing it depends on changed since the last build
+    linked: bool = False  # has no output: its sources are linked one by one (linked.py)
     fingerprint: str = ""
 
     @property
@@ -127,9 +137,9 @@ def build_all(
             write_digested(digested)
         # Every file the manifest names, and its variants, exist before the manifest does.
         # Only content-addressed names get variants: a plain name's variant could go stale.
-        produced = [(b.abspath, b.data) for r in results for b in r.files if not b.entry.query]
-        produced += [(d.abspath, d.data) for d in report.static.files if d.path != d.logical]
-        report.compressed = compress_all(produced)
+        produced = {b.abspath: b.data for r in results for b in r.files if not b.entry.query}
+        produced.update((d.abspath, d.data) for d in report.static.files if d.path != d.logical)
+        report.compressed = compress_all(list(produced.items()))
         manifest.save(settings.manifest_path, data)
         generations.record(
             settings.manifest_path,
@@ -137,7 +147,7 @@ def build_all(
         )
     if cache is not None:
         for result in results:
-            if not result.reused and result.fingerprint:
+            if not result.reused and not result.linked and result.fingerprint:
                 cache.remember(result.name, _cache_entry(result, digester))
         cache.save(digester.export() if digester else {})
     report.manifest_written = True
@@ -173,27 +183,25 @@ def build_bundle(
     if cache is not None and _reuse(env, result, settings, cache, digester):
         result.seconds = time.perf_counter() - started
         return result
-    ensure_cache_folder(env)
+    building = BUILDING.set(True)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            result.files = list(_build_files(env, name, settings, result.sources))
+            result.files = list(_build_files(env, name, settings, result.sources, digester))
         except BuildError as exc:
             result.error = exc
         except BustAssetsError as exc:
             result.error = BuildError(str(exc), bundle=name)
         except (BundleError, FilterError, WebassetsBuildError, OSError, UnicodeDecodeError) as exc:
             result.error = BuildError(f"{type(exc).__name__}: {exc}", bundle=name)
+        finally:
+            BUILDING.reset(building)
     result.warnings = [str(w.message) for w in caught]
+    # Linked sources are static files: their digests follow the files they reference,
+    # which the bundle cache does not track, so such a bundle is never reused.
+    result.linked = any(issubclass(w.category, LinkWarning) for w in caught)
     result.seconds = time.perf_counter() - started
     return result
-
-
-def ensure_cache_folder(env: Any) -> None:
-    """Create ASSETS_CACHE if it is a folder path: webassets creates only its default one."""
-    cache = env.config.get("cache")
-    if isinstance(cache, str):
-        os.makedirs(cache, exist_ok=True)
 
 
 def _reuse(env: Any, result: BundleResult, settings: BuildSettings, cache: BuildCache, digester: Any) -> bool:
@@ -228,41 +236,76 @@ def write_files(result: BundleResult, settings: BuildSettings) -> None:
             write_atomic(built.abspath, built.data)
 
 
-def _build_files(env: Any, name: str, settings: BuildSettings, seen: list[str]) -> Iterator[BuiltFile]:
+def _build_files(
+    env: Any, name: str, settings: BuildSettings, seen: list[str], digester: Digester | None
+) -> Iterator[BuiltFile]:
     bundle = lookup(env, name)
-    for leaf, extra_filters, ctx in bundle.iterbuild(wrap(env, bundle)):
-        if not leaf.output:
+    yield from _tree_files(bundle, wrap(env, bundle), name, settings, seen, digester)
+
+
+def _tree_files(
+    bundle: Any, ctx: Any, name: str, settings: BuildSettings, seen: list[str], digester: Digester | None
+) -> Iterator[BuiltFile]:
+    for leaf, extra_filters, leaf_ctx in bundle.iterbuild(ctx):
+        if leaf.output:
+            yield _built_file(leaf, extra_filters, leaf_ctx, name, settings, seen)
+            continue
+        if digester is None:  # the caller has no static roots to link the sources from
             raise BuildError(f"has no output file; give it one, e.g. output='gen/{name}.%(version)s.css'", bundle=name)
-        sources = source_files(leaf, ctx)
-        seen.extend(sources)
-        for path in sources:
-            if not os.path.isfile(path):
-                raise BuildError(
-                    f"source file {path} does not exist; fix the path in the bundle or create the file", bundle=name
-                )
-            if not os.access(path, os.R_OK):
-                raise BuildError(f"source file {path} is not readable; fix its permissions", bundle=name)
-        # force=True: our digest, not webassets' updater, decides what changed;
-        # the filter cache still spares unchanged files. The sink keeps webassets
-        # from writing the file non-atomically itself.
-        hunk = leaf._build(ctx, extra_filters, force=True, output=io.StringIO())
-        data = hunk.data().encode("utf-8")
-        digest = content_digest(data, settings.algorithm, settings.length)
-        if settings.versioning == "filename":
-            path, query = digested_path(leaf.output, digest), ""
-        else:
-            path, query = leaf.output.replace("%(version)s", digest), f"v={digest}"
-        abspath = ctx.resolver.resolve_output_to_path(ctx, path, leaf)
-        _check_inside_root(ctx, leaf.output, abspath, name)
-        entry = BundleOutput(
-            path=path,
-            digest=digest,
-            integrity=integrity(data),
-            size=len(data),
-            source_size=sum(os.path.getsize(p) for p in sources),
-            query=query,
+        warnings.warn(
+            link_hint(name, ", ".join(f.name or type(f).__name__ for f in leaf.filters)), LinkWarning, stacklevel=2
         )
-        yield BuiltFile(abspath=abspath, data=data, entry=entry)
+        for _, item in leaf.resolve_contents(leaf_ctx, force=True):
+            if isinstance(item, Bundle):
+                yield from _tree_files(item, wrap(leaf_ctx, item), name, settings, seen, digester)
+            elif is_url(item):
+                warnings.warn(
+                    f"bundle {name!r} has no output; left out the external URL {item}", BustAssetsWarning, stacklevel=2
+                )
+            else:
+                _check_sources([item], name)
+                seen.append(item)
+                abspath, data, entry = link_source(item, digester, name)
+                yield BuiltFile(abspath=abspath, data=data, entry=entry)
+
+
+def _check_sources(sources: list[str], name: str) -> None:
+    for path in sources:
+        if not os.path.isfile(path):
+            raise BuildError(
+                f"source file {path} does not exist; fix the path in the bundle or create the file", bundle=name
+            )
+        if not os.access(path, os.R_OK):
+            raise BuildError(f"source file {path} is not readable; fix its permissions", bundle=name)
+
+
+def _built_file(
+    leaf: Any, extra_filters: Any, ctx: Any, name: str, settings: BuildSettings, seen: list[str]
+) -> BuiltFile:
+    sources = source_files(leaf, ctx)
+    seen.extend(sources)
+    _check_sources(sources, name)
+    # force=True: our digest, not webassets' updater, decides what changed;
+    # the filter cache still spares unchanged files. The sink keeps webassets
+    # from writing the file non-atomically itself.
+    hunk = leaf._build(ctx, extra_filters, force=True, output=io.StringIO())
+    data = hunk.data().encode("utf-8")
+    digest = content_digest(data, settings.algorithm, settings.length)
+    if settings.versioning == "filename":
+        path, query = digested_path(leaf.output, digest), ""
+    else:
+        path, query = leaf.output.replace("%(version)s", digest), f"v={digest}"
+    abspath = ctx.resolver.resolve_output_to_path(ctx, path, leaf)
+    _check_inside_root(ctx, leaf.output, abspath, name)
+    entry = BundleOutput(
+        path=path,
+        digest=digest,
+        integrity=integrity(data),
+        size=len(data),
+        source_size=sum(os.path.getsize(p) for p in sources),
+        query=query,
+    )
+    return BuiltFile(abspath=abspath, data=data, entry=entry)
 
 
 def output_root(ctx: Any, output: str) -> str:

@@ -31,7 +31,7 @@ def stale(env: Any, settings: Any, plan: StaticPlan | None, *, roots: dict[str, 
             if name not in env._named_bundles:
                 problems.append(f"bundle {name!r} is in the manifest but no longer registered")
                 continue
-            result = build_bundle(env, name, settings)
+            result = build_bundle(env, name, settings, digester=plan.digester if plan else None)
             if result.error is not None:
                 problems.append(str(result.error))
             elif result.outputs != data.bundles.get(name):

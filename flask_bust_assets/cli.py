@@ -10,19 +10,23 @@ pipeline for apps with BustAssets and stock Flask-Assets for any other app.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 import sys
 import time
+import traceback
 from typing import Any
 
 import click
 import flask_assets
 from flask import current_app
-from flask.cli import with_appcontext
+from flask.cli import ScriptInfo
 
+from .bundles import unknown_filter_message
 from .clean import DEFAULT_AGE, DEFAULT_KEEP
-from .errors import BustAssetsError
+from .errors import LOADING_FOR_COMMAND, BustAssetsError
 from .report import as_json as report_json
 from .report import table as report_table
 from .templating import STATE_KEY
@@ -33,11 +37,51 @@ _stock_clean = assets_group.commands["clean"]
 _stock_watch = assets_group.commands["watch"]
 
 
+def with_app(command: Any) -> Any:
+    """Flask's ``with_appcontext``, with one clear line for a bad bundle or setting at load time.
+
+    The app module runs ``assets.register()`` when it is imported; an error there
+    would otherwise reach the user as a traceback through click and Flask.
+    """
+
+    @click.pass_context
+    def load_and_run(ctx: click.Context, /, *args: Any, **kwargs: Any) -> Any:
+        if not current_app:
+            loading = LOADING_FOR_COMMAND.set(True)
+            try:
+                app = ctx.ensure_object(ScriptInfo).load_app()
+            except BustAssetsError as exc:
+                raise click.ClickException(str(exc)) from exc
+            except ValueError as exc:
+                bad = _unknown_filter(exc)
+                if bad is None:
+                    raise
+                raise click.ClickException(unknown_filter_message(None, bad[0], bad[1])) from exc
+            finally:
+                LOADING_FOR_COMMAND.reset(loading)
+            ctx.with_resource(app.app_context())
+        return ctx.invoke(command, *args, **kwargs)
+
+    return functools.update_wrapper(load_and_run, command)
+
+
+def _unknown_filter(exc: ValueError) -> tuple[str, str] | None:
+    """(filter name, "file:line" of the Bundle call) if webassets refused a filter name."""
+    match = re.fullmatch(r"No filter '(.+)'", str(exc))
+    frames = traceback.extract_tb(exc.__traceback__)
+    if match is None or not frames or frames[-1].name != "get_filter":
+        return None
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    users = [f for f in frames if "webassets" not in f.filename and not f.filename.startswith(here)]
+    where = f"{os.path.relpath(users[-1].filename)}:{users[-1].lineno}" if users else ""
+    return match.group(1), where
+
+
 @click.command("build")
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if the manifest is stale.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout, for CI.")
-@with_appcontext
+@with_app
 def build(check_only: bool, quiet: bool, as_json: bool) -> None:
     """Build every bundle and static file: minify, name by content hash, write the manifest."""
     state = current_app.extensions.get(STATE_KEY)
@@ -96,7 +140,7 @@ def _progress(steps: int) -> Any:
 
 
 @click.command("check")
-@with_appcontext
+@with_app
 def check() -> None:
     """Exit 1 if the manifest is stale against the sources; writes nothing (for CI and deploy hooks)."""
     state = _state()
@@ -122,7 +166,7 @@ def check() -> None:
     help="Seconds a retired file stays after a newer build stopped naming it.",
 )
 @click.option("--dry-run", is_flag=True, help="List what would be removed; remove nothing.")
-@with_appcontext
+@with_app
 def clean(keep: int, age: int, dry_run: bool) -> None:
     """Remove digested files no recent build names (stock Flask-Assets clean for other apps)."""
     if STATE_KEY not in current_app.extensions:
@@ -142,7 +186,7 @@ def clean(keep: int, age: int, dry_run: bool) -> None:
 @click.option(
     "--interval", default=0.5, show_default=True, type=click.FloatRange(min=0.05), help="Seconds between looks."
 )
-@with_appcontext
+@with_app
 def watch(interval: float) -> None:
     """Rebuild through the same pipeline whenever a source or static file changes (Ctrl+C stops)."""
     state = _state()
@@ -168,7 +212,7 @@ def watch(interval: float) -> None:
 
 @click.command("publish")
 @click.option("--dry-run", is_flag=True, help="List what would be uploaded; upload nothing.")
-@with_appcontext
+@with_app
 def publish(dry_run: bool) -> None:
     """Upload the current build to BUST_ASSETS_S3_BUCKET, skipping what is there, the manifest last."""
     try:

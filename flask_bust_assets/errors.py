@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+from contextvars import ContextVar
+
 BUILD_HINT = "Run `flask assets build` to regenerate it."
+
+# True while a `flask assets` command loads the app: BUST_ASSETS_STRICT must not
+# stop the very command that writes the missing manifest.
+LOADING_FOR_COMMAND: ContextVar[bool] = ContextVar("flask_bust_assets_loading_for_command", default=False)
+
+
+def closest(name: str, known: Iterable[str]) -> str:
+    """ " Did you mean 'a' or 'b'?" for the known names closest to ``name``, or ""."""
+    close = difflib.get_close_matches(name, sorted(set(known)), n=3, cutoff=0.6)
+    return f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
 
 class BustAssetsError(Exception):
@@ -40,3 +54,7 @@ class BustAssetsWarning(UserWarning):
 
 class ReferenceWarning(BustAssetsWarning):
     """A CSS reference was left as written (missing file under the 'warn' policy, or a cycle)."""
+
+
+class LinkWarning(BustAssetsWarning):
+    """A bundle has no output: each of its sources is linked under its own digested URL."""

@@ -9,9 +9,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, request
+from flask_assets import Bundle as StockBundle
 from flask_assets import Environment, FlaskResolver
 
 from . import filters as _filters  # noqa: F401  (registers bust_cssmin / bust_jsmin / bust_cssurls)
+from .build import BUILDING
+from .bundles import Bundle, adopt, check_filters
 from .digest import DEFAULT_ALGORITHM, DEFAULT_LENGTH
 from .state import BustState
 from .staticfiles import is_our_file
@@ -25,7 +28,7 @@ def bust_static_urls(endpoint: str, values: dict[str, Any]) -> None:
         return
     filename = values.get("filename")
     state = current_app.extensions.get(STATE_KEY)
-    if not filename or state is None:
+    if not filename or state is None or BUILDING.get():
         return
     found = state.static_url(endpoint, filename)
     if found is not None:
@@ -46,7 +49,7 @@ def cdn_url_for(original: Callable[..., str], state: BustState) -> Callable[...,
     def url_for(endpoint: str, **values: Any) -> str:
         url = original(endpoint, **values)
         cdn = state.cdn_url
-        if cdn is None or (endpoint != "static" and not endpoint.endswith(".static")):
+        if cdn is None or BUILDING.get() or (endpoint != "static" and not endpoint.endswith(".static")):
             return url
         parts = urlsplit(url)
         path = parts.path
@@ -83,9 +86,45 @@ class BustAssets(Environment):  # type: ignore[misc]
         # Initialise unbound so webassets' own defaults (auto_build=True,
         # versions='hash', ...) do not land in app.config before ours.
         super().__init__(None)
+        self._cache_folders: set[str] = set()
         if app is not None:
             self.app = app
             self.init_app(app)
+
+    @property
+    def cache(self) -> Any:
+        """webassets' cache (ASSETS_CACHE), its folder created on first use.
+
+        webassets creates only its default folder; every build path (ours,
+        ``Bundle.build()``, ``urls()`` with auto_build, bundles written in
+        templates) reads the cache through this property.
+        """
+        folder = self.config.get("cache")
+        if isinstance(folder, str) and folder not in self._cache_folders:
+            os.makedirs(folder, exist_ok=True)
+            self._cache_folders.add(folder)
+        return super().cache
+
+    @cache.setter
+    def cache(self, value: Any) -> None:
+        self.config["cache"] = value
+
+    def register(self, name: Any, *args: Any, **kwargs: Any) -> Any:
+        """Register bundles as webassets does; their ``urls()`` then answer as ``{% assets %}`` renders.
+
+        An unknown filter name is a ConfigError naming the bundle and the closest names.
+        """
+        if isinstance(name, str) and args and not (len(args) == 1 and not kwargs and isinstance(args[0], StockBundle)):
+            args, kwargs = (Bundle(*args, **kwargs),), {}  # ours reports filter typos by bundle name
+        if isinstance(name, str) and args:
+            check_filters(name, args[0])
+        registered = super().register(name, *args, **kwargs)
+        if isinstance(name, str) and name in self._named_bundles:
+            adopt(self._named_bundles[name])
+            state = self.app.extensions.get(STATE_KEY) if self.app is not None else None
+            if state is not None:
+                state.check_registered([name])
+        return registered
 
     def init_app(self, app: Flask) -> None:
         """Set config defaults, the template tag and globals, url_for busting and the CLI on ``app``."""
@@ -103,7 +142,10 @@ class BustAssets(Environment):  # type: ignore[misc]
         config.setdefault("BUST_ASSETS_STATIC", True)
         config.setdefault("BUST_ASSETS_STATIC_INCLUDE", ["*"])
         config.setdefault("BUST_ASSETS_STATIC_EXCLUDE", [])
-        config.setdefault("BUST_ASSETS_MISSING_STATIC", "error")
+        # A missing static file gets its plain URL and a warning, as Flask would link it;
+        # strict mode (which also refuses to start without a manifest) makes it an error.
+        config.setdefault("BUST_ASSETS_STRICT", False)
+        config.setdefault("BUST_ASSETS_MISSING_STATIC", None)
         config.setdefault("BUST_ASSETS_MISSING_REFERENCE", "error")
         config.setdefault("BUST_ASSETS_SERVE", True)
         # Plain names can change in place: a minute of caching, then revalidation.
@@ -131,6 +173,7 @@ class BustAssets(Environment):  # type: ignore[misc]
         app.before_request(state.install_views)
         if not config["ASSETS_AUTO_BUILD"]:
             state.preload(os.path.abspath(config["BUST_ASSETS_MANIFEST"]))
+            state.check_registered(list(self._named_bundles))  # an app factory registers first
 
         from .cli import assets_group
 

@@ -6,15 +6,17 @@ the live resolver is handed its build and change-detection functions.
 
 from __future__ import annotations
 
+import logging
 import threading
-import warnings
 from collections.abc import Callable, Hashable
 from typing import Protocol
 
-from .errors import BustAssetsWarning, UnknownAssetError
+from .errors import UnknownAssetError, closest
 from .manifest import BundleOutput, ManifestData
 
 Outputs = tuple[BundleOutput, ...]
+logger = logging.getLogger("flask_bust_assets")
+WARNED_LIMIT = 10_000  # names asked for by requests must not grow memory forever
 
 
 class Resolver(Protocol):
@@ -28,18 +30,24 @@ class Resolver(Protocol):
 class ManifestResolver:
     """Production: every answer comes from the manifest loaded once, in memory."""
 
-    def __init__(self, data: ManifestData, *, manifest_path: str) -> None:
+    def __init__(self, data: ManifestData, *, manifest_path: str, registered: Callable[[], list[str]]) -> None:
         self._bundles = dict(data.bundles)
         self._manifest_path = manifest_path
+        self._registered = registered
 
     def bundle_outputs(self, name: str) -> Outputs:
         """Look ``name`` up in memory; no file-system call."""
         try:
             return self._bundles[name]
         except KeyError:
+            registered = self._registered()
+            if name in registered:
+                fix = "It was registered after the last build: run `flask assets build`."
+            else:
+                fix = "Register it with assets.register() and run `flask assets build`."
             raise UnknownAssetError(
-                f"Bundle {name!r} is not in the manifest {self._manifest_path}. "
-                "Register it with assets.register() and run `flask assets build`."
+                f"Bundle {name!r} is not in the manifest {self._manifest_path}."
+                f"{closest(name, [*self._bundles, *registered])} {fix}"
             ) from None
 
 
@@ -81,7 +89,8 @@ class StaticResolver:
     ``lookup(endpoint, filename)`` is a dict lookup in production and a live
     digest in development; ``passes(endpoint, filename)`` says a name is fine
     as it is (already digested, excluded, a bundle output). Anything else is
-    handled by the ``missing`` policy: "error" (default) or "warn".
+    handled by the ``missing`` policy: "warn" (the plain URL, as Flask links it,
+    and one logged warning per name) or "error" (BUST_ASSETS_STRICT).
     """
 
     def __init__(self, lookup: StaticLookup, *, passes: Callable[[str, str], bool], missing: str, hint: str) -> None:
@@ -89,6 +98,7 @@ class StaticResolver:
         self._passes = passes
         self._missing = missing
         self._hint = hint
+        self._warned: set[tuple[str, str]] = set()
 
     def static_file(self, endpoint: str, filename: str) -> tuple[str, str] | None:
         """(filename, query) to build the URL with, or None to leave it as asked."""
@@ -97,8 +107,10 @@ class StaticResolver:
             return found
         message = f"Static file {filename!r} (endpoint {endpoint!r}) {self._hint}"
         if self._missing == "warn":
-            warnings.warn(message + " Serving it under its plain name.", BustAssetsWarning, stacklevel=4)
+            if (endpoint, filename) not in self._warned and len(self._warned) < WARNED_LIMIT:
+                self._warned.add((endpoint, filename))
+                logger.warning("%s Linking it under its plain name.", message)
             return None
         raise UnknownAssetError(
-            message + " Set BUST_ASSETS_MISSING_STATIC = 'warn' to serve such files under their plain name."
+            message + " Set BUST_ASSETS_MISSING_STATIC = 'warn' to link such files under their plain name."
         )

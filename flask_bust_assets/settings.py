@@ -51,6 +51,7 @@ class Settings:
     build: BuildSettings
     static: StaticSettings
     auto_build: bool
+    strict: bool  # BUST_ASSETS_STRICT: no start without a manifest; missing static files are errors
     debug: bool  # ASSETS_DEBUG: source URLs, through webassets' own path
     publish: PublishSettings
 
@@ -71,9 +72,15 @@ def static_roots(app: Flask) -> list[StaticRoot]:
     return roots
 
 
+def is_strict(app: Flask) -> bool:
+    """BUST_ASSETS_STRICT in production, read alone: at start-up, before the rest is validated."""
+    return bool(app.config.get("BUST_ASSETS_STRICT")) and not app.config.get("ASSETS_AUTO_BUILD")
+
+
 def read_settings(app: Flask) -> Settings:
     """Read and validate every setting; ConfigError names the key and the fix."""
     config = app.config
+    strict = bool(config.get("BUST_ASSETS_STRICT", False))
     versioning = _choice(config, "BUST_ASSETS_VERSIONING", VERSIONING_MODES)
     algorithm = str(config["BUST_ASSETS_DIGEST_ALGORITHM"])
     try:
@@ -90,7 +97,7 @@ def read_settings(app: Flask) -> Settings:
         enabled=bool(config["BUST_ASSETS_STATIC"]),
         include=_globs(config, "BUST_ASSETS_STATIC_INCLUDE"),
         exclude=_globs(config, "BUST_ASSETS_STATIC_EXCLUDE"),
-        missing_static=_choice(config, "BUST_ASSETS_MISSING_STATIC", POLICIES),
+        missing_static=_choice(config, "BUST_ASSETS_MISSING_STATIC", POLICIES, "error" if strict else "warn"),
         missing_reference=_choice(config, "BUST_ASSETS_MISSING_REFERENCE", POLICIES),
         serve=bool(config["BUST_ASSETS_SERVE"]),
         plain_max_age=_seconds(config, "BUST_ASSETS_PLAIN_MAX_AGE"),
@@ -108,6 +115,7 @@ def read_settings(app: Flask) -> Settings:
         ),
         static=static,
         auto_build=bool(config["ASSETS_AUTO_BUILD"]),
+        strict=strict,
         debug=bool(config.get("ASSETS_DEBUG", False)),
         publish=PublishSettings(
             bucket=config.get("BUST_ASSETS_S3_BUCKET") or None,
@@ -120,11 +128,15 @@ def read_settings(app: Flask) -> Settings:
     )
 
 
-def _choice(config: Any, key: str, choices: tuple[str, ...]) -> str:
-    value = config[key]
+def _choice(config: Any, key: str, choices: tuple[str, ...], default: str | None = None) -> str:
+    """``config[key]``, one of ``choices``; None (unset) gives ``default``."""
+    value = config.get(key)
+    if value is None and default is not None:
+        return default
     if value not in choices:
         listed = " or ".join(repr(c) for c in choices)
-        raise ConfigError(f"{key} is {value!r}; use {listed} (the first is the default).")
+        hint = f"the default is {default!r}" if default else "the first is the default"
+        raise ConfigError(f"{key} is {value!r}; use {listed} ({hint}).")
     return str(value)
 
 

@@ -11,15 +11,18 @@ from webassets.utils import is_url
 
 from .digest import digested_path
 from .digester import Digester, stamp
-from .errors import BuildError
+from .errors import UnknownAssetError, closest
 
 
 def lookup(env: Any, name: str) -> Bundle:
-    """The registered bundle ``name``; BuildError naming it if there is none."""
+    """The registered bundle ``name``; UnknownAssetError naming it, and the closest names, if there is none."""
     try:
         return env[name]
     except KeyError:
-        raise BuildError("is not registered; register it with assets.register()", bundle=name) from None
+        hint = closest(name, env._named_bundles)
+        raise UnknownAssetError(
+            f"Bundle {name!r} is not registered.{hint} Register it with assets.register()."
+        ) from None
 
 
 def source_files(bundle: Bundle, ctx: Any) -> list[str]:

@@ -8,6 +8,7 @@ script root, then reused.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from collections.abc import Callable
 from typing import Any
@@ -21,15 +22,17 @@ from .build import BuildReport, build_bundle, write_files
 from .clean import CleanReport
 from .digest import split_digested_path
 from .digester import Digester
-from .errors import ManifestError
+from .errors import LOADING_FOR_COMMAND, ManifestError
 from .manifest import BundleOutput, ManifestData
 from .publish import PublishReport
 from .resolver import LiveResolver, ManifestResolver, Resolver, StaticResolver
 from .serving import DigestVerifier, send_static
-from .settings import Settings, read_settings, static_roots
+from .settings import Settings, is_strict, read_settings, static_roots
 from .sources import SourceWatch, output_globs
 from .staticbuild import write_digested
 from .staticfiles import Selection, StaticRoot
+
+logger = logging.getLogger("flask_bust_assets")
 
 URL_CACHE_LIMIT = 1024  # script roots x bundles; a proxy header must not grow it forever
 
@@ -54,6 +57,7 @@ class BustState:
         self._urls: dict[tuple[str, str], tuple[tuple[BundleOutput, ...], list[Url]]] = {}
         self._extras: dict[str, Any] = {}
         self._watch: SourceWatch | None = None
+        self._live: bool | None = None
 
     # -- configuration and collaborators ------------------------------------
 
@@ -89,15 +93,42 @@ class BustState:
         return Selection(static.include, static.exclude, output_globs(self.env), self.settings.build.length)
 
     @property
+    def live(self) -> bool:
+        """True if URLs are computed from the sources: auto_build, or no usable manifest yet."""
+        if self._live is None:
+            self._live = self.settings.auto_build or self._no_manifest()
+        return self._live
+
+    def _no_manifest(self) -> bool:
+        """Production without a readable manifest (a fresh checkout, a test suite): resolve live.
+
+        One warning says so, naming the manifest and the fix; none under app.testing,
+        where this is the expected way to run. BUST_ASSETS_STRICT refuses at start-up instead.
+        """
+        try:
+            self._manifest_data()
+        except ManifestError as exc:
+            if not self._app.testing:
+                logger.warning(
+                    "%s Until then asset URLs are computed from the sources on each change, "
+                    "as in development (set BUST_ASSETS_STRICT = True to refuse to start instead).",
+                    exc,
+                )
+            return True
+        return False
+
+    @property
     def resolver(self) -> Resolver:
-        """The manifest resolver in production, the live resolver with auto_build."""
+        """The manifest resolver in production; the live resolver with auto_build or no manifest yet."""
         if self._resolver is None:
-            if self.settings.auto_build:
+            if self.live:
                 watch = SourceWatch(self.env, self.digester)
                 self._resolver = LiveResolver(build=self._build_live, stamp=watch.stamp)
             else:
                 path = self.settings.build.manifest_path
-                self._resolver = ManifestResolver(self._manifest_data(), manifest_path=path)
+                self._resolver = ManifestResolver(
+                    self._manifest_data(), manifest_path=path, registered=lambda: list(self.env._named_bundles)
+                )
         return self._resolver
 
     # -- render paths ---------------------------------------------------------
@@ -166,7 +197,7 @@ class BustState:
             def passes(endpoint: str, filename: str) -> bool:
                 return split_digested_path(filename, length) is not None or not selection.selects_name(filename)
 
-            if settings.auto_build:
+            if self.live:
                 self._static_resolver = StaticResolver(
                     # Never digest what passes as it is: a bundle output would get a second digest.
                     lambda endpoint, filename: (
@@ -203,7 +234,7 @@ class BustState:
             return
         verifier = DigestVerifier(settings.build.algorithm, settings.build.length)
         for root in self.digester.roots:
-            self._app.view_functions[root.endpoint] = functools.partial(
+            serve = functools.partial(
                 send_static,
                 root,
                 is_known=self._is_known,
@@ -211,10 +242,11 @@ class BustState:
                 length=settings.build.length,
                 plain_max_age=settings.static.plain_max_age,
             )
+            self._app.view_functions[root.endpoint] = _view_like(self._app.view_functions[root.endpoint], serve)
 
     def _is_known(self, endpoint: str, filename: str) -> bool:
         """True if the manifest in memory names ``filename`` (production only)."""
-        if self.settings.auto_build:
+        if self.live:
             return False
         if self._known is None:
             self._known = commands.known_names(self._manifest_data(), self.env, self.digester.roots)
@@ -271,10 +303,23 @@ class BustState:
         try:
             self._manifest = manifest.load(path)
             self._manifest_path = path
-        except ManifestError:
-            # Absent or corrupt: the first render raises it; `flask assets build`,
-            # which loads the app too, must still be able to replace it.
-            pass
+        except ManifestError as exc:
+            # Absent or corrupt: URLs are resolved live (see `live`). `flask assets
+            # build`, which loads the app too, must always be able to replace it.
+            if is_strict(self._app) and not LOADING_FOR_COMMAND.get():
+                raise ManifestError(f"{exc} BUST_ASSETS_STRICT is on, so the app does not start without it.") from None
+
+    def check_registered(self, names: list[str]) -> None:
+        """Under BUST_ASSETS_STRICT, refuse bundles the manifest does not know (a build is missing)."""
+        data = self._manifest  # read at start-up by preload(), which refuses a missing one
+        if data is None or not is_strict(self._app) or LOADING_FOR_COMMAND.get():
+            return
+        missing = [name for name in names if name not in data.bundles]
+        if missing:
+            raise ManifestError(
+                f"Bundle {missing[0]!r} is registered but not in the manifest {self._manifest_path}. "
+                "BUST_ASSETS_STRICT is on: run `flask assets build` before starting the app."
+            )
 
     def _manifest_data(self) -> ManifestData:
         path = self.settings.build.manifest_path
@@ -284,7 +329,7 @@ class BustState:
         return self._manifest
 
     def _build_live(self, name: str) -> tuple[BundleOutput, ...]:
-        result = build_bundle(self.env, name, self.settings.build)
+        result = build_bundle(self.env, name, self.settings.build, digester=self.digester)
         referenced = self.digester.take_pending()
         if result.error is not None:
             raise result.error
@@ -303,6 +348,21 @@ class BustState:
         for referenced in [digested, *self.digester.take_pending()]:
             write_digested(referenced)
         return digested.path, digested.query
+
+
+def _view_like(original: Callable[..., Any], serve: Callable[[str], Any]) -> Callable[..., Any]:
+    """A view function that serves through ``serve`` yet looks like ``original``.
+
+    CSRFProtect, Flask-Limiter, login and admin extensions identify views by
+    ``__module__`` and ``__name__`` (exempt lists, per-view limits) on every
+    request: the replacement must answer to the same names as Flask's own view.
+    """
+
+    @functools.wraps(original)
+    def view(filename: str, **_: Any) -> Any:
+        return serve(filename)
+
+    return view
 
 
 def _script_name() -> str | None:

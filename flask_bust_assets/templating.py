@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import glob
+import os
 import posixpath
 from typing import Any
 
 from markupsafe import Markup, escape
+from webassets.bundle import ContextWrapper
+from webassets.exceptions import BundleError
 from webassets.ext.jinja2 import AssetsExtension
+from webassets.utils import is_url
 
-from .build import ensure_cache_folder
 from .digest import integrity
+from .errors import UnknownAssetError, closest
 
 STATE_KEY = "bust_assets"
 
@@ -32,6 +37,7 @@ class BustAssetsExtension(AssetsExtension):  # type: ignore[misc]
             parts = state.tag_parts(files)
             if parts is not None:
                 return "".join([caller(url, sri, extra) for url, sri, extra in parts])
+            _refuse_unknown(self.environment.assets_environment, files)
         if state is not None and output is not None and not state.settings.debug:
             return self._render_inline(filter, output, dbg, depends, files, caller)
         return str(super()._render_assets(filter, output, dbg, depends, files, caller))
@@ -43,7 +49,6 @@ class BustAssetsExtension(AssetsExtension):  # type: ignore[misc]
         ``ASSET_SRI`` as None; here it is the sha384 of the file the URL serves.
         """
         env = self.environment.assets_environment
-        ensure_cache_folder(env)
         bundle = self.BundleClass(
             *self.resolve_contents(files, env), output=output, filters=filter, debug=dbg, depends=depends
         )
@@ -54,6 +59,26 @@ class BustAssetsExtension(AssetsExtension):  # type: ignore[misc]
             with open(bundle.resolve_output(), "rb") as handle:
                 sri = integrity(handle.read())
         return str(caller(urls[0], sri, bundle.extra))
+
+
+def _refuse_unknown(env: Any, names: list[Any]) -> None:
+    """UnknownAssetError for a name that is neither a registered bundle nor a source file.
+
+    ``{% assets "name" %}`` also accepts file paths (webassets bundles them on the
+    fly), so a mistyped bundle name would otherwise surface as a missing file.
+    """
+    for name in names:
+        if not isinstance(name, str) or name in env._named_bundles or glob.has_magic(name) or is_url(name):
+            continue
+        try:
+            found = os.path.isfile(env.resolver.search_for_source(ContextWrapper(env), name))
+        except (OSError, ValueError, BundleError):
+            found = False
+        if not found:
+            raise UnknownAssetError(
+                f"Bundle {name!r} is not registered, nor is it a source file.{closest(name, env._named_bundles)} "
+                "Register it with assets.register(), or fix the file path."
+            )
 
 
 class Helpers:

@@ -50,7 +50,7 @@ def write(root: Path, rel: str, text: str) -> Path:
 def make_app(root: Path, config: dict[str, object] | None = None) -> tuple[Flask, BustAssets]:
     """A Flask app rooted at ``root`` (static folder ``root/static``) with BustAssets."""
     app = Flask("site", root_path=str(root), instance_path=str(root / "instance"))
-    app.config.update(TESTING=True, **(config or {}))
+    app.config.update({"TESTING": True, **(config or {})})
     return app, BustAssets(app)
 
 

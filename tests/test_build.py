@@ -131,12 +131,26 @@ def test_output_outside_the_static_folder_is_refused(tmp_path: Path) -> None:
     assert not list(tmp_path.parent.glob("outside.*"))
 
 
-def test_bundle_without_output_is_refused_with_the_fix(tmp_path: Path) -> None:
+def test_bundle_without_output_links_each_source_and_suggests_one(tmp_path: Path) -> None:
+    # Stock Flask-Assets links each source of such a bundle; the rest of the build goes on.
     app, assets = site(tmp_path)
-    assets.register("nooutput", Bundle("css/a.css", filters="bust_cssmin"))
-    (failed,) = build(app, assets).failed
-    expected = "bundle 'nooutput': has no output file; give it one, e.g. output='gen/nooutput.%(version)s.css'"
-    assert str(failed.error) == expected
+    assets.register("nooutput", Bundle("css/a.css", "js/a.js", filters="bust_cssmin"))
+    report = build(app, assets)
+    assert report.ok and report.manifest_written
+    (result,) = [r for r in report.results if r.name == "nooutput"]
+    assert result.warnings == [
+        "bundle 'nooutput' has no output, so each source is linked on its own; its filters (bust_cssmin) are "
+        "not applied. Give it one to merge them into one file, e.g. output='gen/nooutput.%(version)s.css'."
+    ]
+    css, js = result.outputs
+    assert css.path == f"css/a.{content_digest(CSS.encode())}.css"
+    assert js.path == f"js/a.{content_digest(JS.encode())}.js"
+    assert (tmp_path / "static" / css.path).read_text() == CSS  # unfiltered, as stock links it
+    assert css.integrity == integrity(CSS.encode())
+    with app.test_request_context("/"):
+        from flask import url_for  # the same URL url_for gives the file
+
+        assert app.extensions["bust_assets"].urls("nooutput")[0][0] == url_for("static", filename="css/a.css")
 
 
 def test_unknown_engine_fails_the_bundle_naming_the_setting(tmp_path: Path) -> None:

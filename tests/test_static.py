@@ -8,7 +8,6 @@ import os
 import posixpath
 import re
 import time
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,6 @@ from flask_assets import Bundle
 
 from flask_bust_assets import BustAssets, UnknownAssetError
 from flask_bust_assets.cssurls import find_references
-from flask_bust_assets.errors import BustAssetsWarning
 
 from .helpers import make_app, write
 
@@ -200,26 +198,41 @@ def test_url_for_static_gives_digested_urls_in_production(tmp_path: Path) -> Non
         # a template needs no change
         html = render_template_string("<img src=\"{{ url_for('static', filename='img/bg.png') }}\">")
         assert html == f'<img src="/static/img/bg.{digest(PNG)}.png">'
-        with pytest.raises(
-            UnknownAssetError, match=r"Static file 'img/new\.png' \(endpoint 'static'\) is not in the manifest"
-        ):
-            url_for("static", filename="img/new.png")
+        # Not in the manifest: the plain URL, as Flask links a file it may not have (a 404 for that file only).
+        assert url_for("static", filename="img/new.png") == "/static/img/new.png"
     served = app.test_client().get(f"/static/img/bg.{digest(PNG)}.png")
     assert served.data == PNG
 
 
-def test_url_for_missing_static_warn_policy(tmp_path: Path) -> None:
-    app, _ = site(tmp_path, {"BUST_ASSETS_MISSING_STATIC": "warn", "BUST_ASSETS_STATIC_EXCLUDE": ["robots.txt"]})
+def test_url_for_a_file_missing_from_the_manifest_warns_once_per_name(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app, _ = site(tmp_path, {"BUST_ASSETS_STATIC_EXCLUDE": ["robots.txt"]})
     build(app)
-    with app.test_request_context("/"), warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        assert url_for("static", filename="img/new.png") == "/static/img/new.png"
+    with app.test_request_context("/"), caplog.at_level("WARNING", logger="flask_bust_assets"):
+        for _ in range(3):
+            assert url_for("static", filename="img/new.png") == "/static/img/new.png"
         assert url_for("static", filename="robots.txt") == "/static/robots.txt"  # excluded: plain, no warning
-    assert [str(w.message) for w in caught if issubclass(w.category, BustAssetsWarning)] == [
+    assert [r.getMessage() for r in caplog.records] == [
         "Static file 'img/new.png' (endpoint 'static') is not in the manifest "
         f"{tmp_path / 'assets-manifest.json'}. Run `flask assets build`, or exclude it with "
-        "BUST_ASSETS_STATIC_EXCLUDE. Serving it under its plain name."
+        "BUST_ASSETS_STATIC_EXCLUDE. Linking it under its plain name."
     ]
+
+
+@pytest.mark.parametrize("config", [{"BUST_ASSETS_STRICT": True}, {"BUST_ASSETS_MISSING_STATIC": "error"}])
+def test_url_for_a_file_missing_from_the_manifest_is_an_error_when_strict(
+    tmp_path: Path, config: dict[str, Any]
+) -> None:
+    build(site(tmp_path)[0])
+    app, _ = site(tmp_path, config)
+    with (
+        app.test_request_context("/"),
+        pytest.raises(
+            UnknownAssetError, match=r"Static file 'img/new\.png' \(endpoint 'static'\) is not in the manifest"
+        ),
+    ):
+        url_for("static", filename="img/new.png")
 
 
 def test_development_busts_url_for_without_a_build(tmp_path: Path) -> None:

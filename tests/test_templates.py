@@ -113,17 +113,68 @@ def test_unknown_bundle_in_production_names_it_and_the_fix(tmp_path: Path) -> No
         render(app, '{{ asset_url("nope") }}')
 
 
-def test_missing_and_corrupt_manifest_in_production(tmp_path: Path) -> None:
+@pytest.mark.parametrize("auto_build", [False, True])
+@pytest.mark.parametrize("source", ['{{ asset_url("csss") }}', '{% assets "csss" %}{{ ASSET_URL }}{% endassets %}'])
+def test_a_mistyped_bundle_name_says_bundle_and_suggests_the_closest(
+    tmp_path: Path, auto_build: bool, source: str
+) -> None:
+    app = built_site(tmp_path, {"ASSETS_AUTO_BUILD": auto_build})
+    with pytest.raises(UnknownAssetError, match=r"^Bundle 'csss' is not .*Did you mean 'css'\?"):
+        render(app, source)
+
+
+def test_a_bundle_registered_after_the_build_says_to_build(tmp_path: Path) -> None:
+    app = built_site(tmp_path)
+    app.extensions["bust_assets"].env.register("late", Bundle("css/a.css", output="gen/late.%(version)s.css"))
+    with pytest.raises(UnknownAssetError, match=r"It was registered after the last build: run `flask assets build`"):
+        render(app, '{{ asset_url("late") }}')
+
+
+@pytest.mark.parametrize("manifest", [None, "{"])
+def test_without_a_usable_manifest_urls_are_computed_live(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, manifest: str | None
+) -> None:
+    # A fresh checkout or a user's test suite: pages render, as Propshaft's dynamic resolver does.
     write(tmp_path, "static/css/a.css", CSS)
-    app, assets = make_app(tmp_path)
+    if manifest is not None:
+        write(tmp_path, "assets-manifest.json", manifest)
+    app, assets = make_app(tmp_path, {"TESTING": False})
     register(assets)
-    with pytest.raises(ManifestError, match=r"No manifest at .*assets-manifest\.json\. Run `flask assets build`"):
-        render(app, TAG)
-    (tmp_path / "assets-manifest.json").write_text("{")
-    app, assets = make_app(tmp_path)
+    with caplog.at_level("WARNING", logger="flask_bust_assets"):
+        html = render(app, TAG) + render(app, TAG)
+    url = re.findall(r'href="([^"]+)"', html)[0]
+    served = app.test_client().get(url)
+    assert served.status_code == 200 and f'integrity="{sri(served.data)}"' in html
+    (record,) = caplog.records  # one warning, naming the manifest and the command
+    assert str(tmp_path / "assets-manifest.json") in record.getMessage()
+    assert "Run `flask assets build`" in record.getMessage()
+
+
+def test_without_a_manifest_a_test_suite_renders_silently(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    write(tmp_path, "static/css/a.css", CSS)
+    app, assets = make_app(tmp_path)  # TESTING = True
     register(assets)
-    with pytest.raises(ManifestError, match=r"assets-manifest\.json is corrupt"):
-        render(app, TAG)
+    with caplog.at_level("WARNING", logger="flask_bust_assets"):
+        assert re.fullmatch(r'<link href="/static/gen/a\.[0-9a-f]{16}\.css" integrity="sha384-\S+">', render(app, TAG))
+    assert not caplog.records
+
+
+def test_strict_mode_refuses_to_start_without_a_manifest(tmp_path: Path) -> None:
+    write(tmp_path, "static/css/a.css", CSS)
+    app = Flask("site", root_path=str(tmp_path))
+    app.config["BUST_ASSETS_STRICT"] = True
+    with pytest.raises(ManifestError, match=r"No manifest at .*assets-manifest\.json\. .*BUST_ASSETS_STRICT is on"):
+        BustAssets(app)
+
+
+def test_strict_mode_refuses_a_bundle_the_manifest_does_not_know(tmp_path: Path) -> None:
+    built_site(tmp_path)
+    app = Flask("site", root_path=str(tmp_path))
+    app.config["BUST_ASSETS_STRICT"] = True
+    assets = BustAssets(app)
+    register(assets)  # built above
+    with pytest.raises(ManifestError, match=r"Bundle 'new' is registered but not in the manifest .*flask assets build"):
+        assets.register("new", Bundle("css/a.css", output="gen/new.%(version)s.css"))
 
 
 def test_production_render_makes_no_file_system_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
