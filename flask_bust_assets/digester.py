@@ -85,6 +85,7 @@ class Digester:
         # hashing files whose stamps have not changed.
         self._known = known or {}
         self._source_refs: dict[str, tuple[str, ...]] = {}
+        self._lenient = False  # set by rewrite_css(lenient=True), under the lock
 
     def locate(self, abspath: str) -> tuple[StaticRoot, str] | None:
         """The root holding ``abspath`` and its logical path there, or None."""
@@ -130,9 +131,14 @@ class Digester:
             self._memo[real] = (tuple(dict.fromkeys(stamps)), result)
             return result
 
-    def rewrite_css(self, text: str, *, source_path: str, output_dir: str) -> str:
+    def rewrite_css(self, text: str, *, source_path: str, output_dir: str, lenient: bool = False) -> str:
         """``text`` (from ``source_path``) with references pointing at digested files,
-        relative to ``output_dir``; the files referenced are queued to be written."""
+        relative to ``output_dir``; the files referenced are queued to be written.
+
+        ``lenient`` leaves a reference that does not resolve as written, whatever
+        the policy: for a first look at a Sass or Less source, whose imports only
+        resolve once compiled (the compiled CSS is then rewritten strictly).
+        """
         with self._lock:
             real = os.path.realpath(source_path)
             key = (real, os.path.realpath(output_dir))
@@ -143,10 +149,12 @@ class Digester:
                     self._queue(referenced)
                 return known[1]
             self._stack.append(real)
+            self._lenient = lenient
             try:
                 rewritten, deps, references = self._rewrite(text, real, key[1])
             finally:
                 self._stack.pop()
+                self._lenient = False
             self._rewrites[key] = (text, rewritten, deps, references)
             self._source_deps[real] = deps
             self._source_refs[real] = tuple(r.source for r in references)
@@ -277,6 +285,8 @@ class Digester:
         return real
 
     def _missing(self, message: str) -> None:
+        if self._lenient:
+            return None
         if self._missing_reference == "warn":
             warnings.warn(f"{message}; left as written", ReferenceWarning, stacklevel=3)
             return None

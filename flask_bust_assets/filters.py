@@ -16,7 +16,7 @@ from typing import IO, Any, ClassVar
 
 from webassets.filter import Filter, register_filter
 
-from .errors import ConfigError
+from .errors import BuildError, ConfigError
 from .minify import DEFAULT_CSS_ENGINE, DEFAULT_JS_ENGINE, check_engine, minify_css, minify_js
 
 
@@ -112,9 +112,18 @@ class BustCSSUrls(Filter):  # type: ignore[misc]
         if not source_path or not os.path.isfile(source_path):
             return []
         with open(source_path, encoding="utf-8") as handle:
+            text = handle.read()
+        # After a preprocessor (libsass,bust_cssurls) the source is not CSS yet: look
+        # at what resolves in it; input() rewrites the compiled CSS strictly.
+        preprocessed = not source_path.endswith(".css")
+        try:
             rewritten = _digester().rewrite_css(
-                handle.read(), source_path=source_path, output_dir=os.path.dirname(output_path)
+                text, source_path=source_path, output_dir=os.path.dirname(output_path), lenient=preprocessed
             )
+        except BuildError:
+            if not preprocessed:
+                raise
+            rewritten = text  # Sass syntax tinycss2 cannot read: the source's own bytes key it
         return [hashlib.sha256(rewritten.encode("utf-8")).hexdigest()]
 
 

@@ -1,0 +1,1 @@
+"""Compatibility suite: real Flask-Assets app shapes, stock filters and Flask extensions."""
