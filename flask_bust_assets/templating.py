@@ -6,7 +6,9 @@ import glob
 import os
 import posixpath
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
+from flask import has_request_context, request
 from markupsafe import Markup, escape
 from webassets.bundle import ContextWrapper
 from webassets.exceptions import BundleError
@@ -40,6 +42,15 @@ class BustAssetsExtension(AssetsExtension):  # type: ignore[misc]
             _refuse_unknown(self.environment.assets_environment, files)
         if state is not None and output is not None and not state.settings.debug:
             return self._render_inline(filter, output, dbg, depends, files, caller)
+        if state is not None and caller is not None:
+            # ASSETS_DEBUG links each source under its digested URL; webassets hashes
+            # the source file, yet a stylesheet is served with its references digested.
+            roots = state.digester.roots
+            inner = caller
+
+            def caller(url: str, sri: Any, extra: Any) -> Any:
+                return inner(url, served_integrity(roots, url) or sri, extra)
+
         return str(super()._render_assets(filter, output, dbg, depends, files, caller))
 
     def _render_inline(self, filter: Any, output: Any, dbg: Any, depends: Any, files: list[Any], caller: Any) -> str:
@@ -79,6 +90,21 @@ def _refuse_unknown(env: Any, names: list[Any]) -> None:
                 f"Bundle {name!r} is not registered, nor is it a source file.{closest(name, env._named_bundles)} "
                 "Register it with assets.register(), or fix the file path."
             )
+
+
+def served_integrity(roots: list[Any], url: str) -> str | None:
+    """The integrity of the file a static URL serves, or None if it is no static file."""
+    path = unquote(urlsplit(url).path)
+    script_root = request.script_root if has_request_context() else ""
+    if script_root and path.startswith(script_root + "/"):
+        path = path[len(script_root) :]
+    for root in roots:
+        if path.startswith(root.url_prefix):
+            candidate = os.path.join(root.folder, *path[len(root.url_prefix) :].split("/"))
+            if root.logical_path(candidate) is not None and os.path.isfile(candidate):
+                with open(candidate, "rb") as handle:
+                    return integrity(handle.read())
+    return None
 
 
 class Helpers:
