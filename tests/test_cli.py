@@ -192,3 +192,19 @@ def test_progress_line_shows_on_a_terminal_after_a_second(
     err = capsys.readouterr().err
     assert "[################........] 2/3 js" in err
     assert "[########################] 3/3 static files" in err and err.endswith("\n")
+
+
+def test_strict_mode_lets_the_build_write_the_manifest_it_requires(tmp_path: Path) -> None:
+    project(tmp_path)
+    strict_first = (
+        (tmp_path / "app.py")
+        .read_text()
+        .replace("app = Flask(__name__)\n", 'app = Flask(__name__)\napp.config["BUST_ASSETS_STRICT"] = True\n')
+    )
+    (tmp_path / "app.py").write_text(strict_first)
+    refused = flask(tmp_path, "routes")  # any other command starts the app: refused
+    assert refused.returncode != 0
+    assert "No manifest at" in refused.stderr and "BUST_ASSETS_STRICT is on" in refused.stderr
+    built = flask(tmp_path, "assets", "build")
+    assert built.returncode == 0, built.stderr
+    assert flask(tmp_path, "routes").returncode == 0

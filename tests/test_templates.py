@@ -284,3 +284,14 @@ def test_bundle_written_in_the_template_gets_a_real_sri(tmp_path: Path) -> None:
     url, integrity = html.split()
     assert re.fullmatch(r"/static/gen/inline\.[0-9a-f]{16}\.css", url)
     assert integrity == sri(app.test_client().get(url).data)
+
+
+def test_webassets_own_build_paths_create_the_cache_folder(tmp_path: Path) -> None:
+    # Bundle.build() and urls() with auto_build go through webassets, not our build.
+    write(tmp_path, "static/css/a.css", CSS)
+    app, assets = make_app(tmp_path, {"ASSETS_AUTO_BUILD": True, "ASSETS_CACHE": str(tmp_path / "fresh/cache")})
+    register(assets)
+    with app.test_request_context("/"):
+        (hunk,) = assets["css"].build()
+    assert hunk.data() == "body{color:red}"
+    assert (tmp_path / "fresh/cache").is_dir() and any((tmp_path / "fresh/cache").iterdir())
