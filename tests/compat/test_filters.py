@@ -127,3 +127,22 @@ def test_a_depends_change_rebuilds_the_bundle(built: tuple[Path, Path], tmp_path
     build(copy)
     after = json.loads((copy / "assets-manifest.json").read_text())["bundles"]["libsass"][0]["path"]
     assert after != before and "#993366" in (copy / "static" / after).read_text()
+
+
+def test_a_source_added_after_a_build_builds_with_cssrewrite(built: tuple[Path, Path], tmp_path: Path) -> None:
+    # cssrewrite asks url_for for the new source's URL: it is in no manifest yet, and must not need to be.
+    _, ours = built
+    copy = shutil.copytree(ours, tmp_path / "copy")
+    (copy / "static/css/vendor/extra.css").write_text(".extra { background: url(../../img/logo.svg) }\n")
+    app_py = copy / "app.py"
+    app_py.write_text(
+        app_py.read_text().replace(
+            "('css/vendor/lib.css', 'css/app.css')", "('css/vendor/lib.css', 'css/vendor/extra.css')", 1
+        )
+    )
+    build(copy)
+    bundles = json.loads((copy / "assets-manifest.json").read_text())["bundles"]
+    assert (
+        ".extra{background:url(../img/logo.svg)}"
+        in (copy / "static" / bundles["cssrewrite_cssmin"][0]["path"]).read_text()
+    )
