@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .bundles import Bundle
 from .errors import BuildError, BustAssetsError, ConfigError, ManifestError, MinifyWarning, UnknownAssetError
-from .extension import BustAssets
+from .web.bundles import Bundle
+from .web.extension import BustAssets
 
 __all__ = [
     "BuildError",

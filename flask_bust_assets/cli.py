@@ -24,12 +24,12 @@ import flask_assets
 from flask import current_app
 from flask.cli import ScriptInfo
 
-from .bundles import unknown_filter_message
-from .clean import DEFAULT_AGE, DEFAULT_KEEP
+from .build.clean import DEFAULT_AGE, DEFAULT_KEEP
+from .build.report import as_json as report_json
+from .build.report import table as report_table
 from .errors import LOADING_FOR_COMMAND, BustAssetsError
-from .report import as_json as report_json
-from .report import table as report_table
-from .templating import STATE_KEY
+from .web.bundles import unknown_filter_message
+from .web.templating import STATE_KEY
 
 assets_group: click.Group = flask_assets.assets
 _stock_build = assets_group.commands["build"]

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from .compress import ENCODINGS
+from .core.files import ENCODINGS
 from .errors import ConfigError
 
 FOREVER = "public, max-age=31536000, immutable"

@@ -12,7 +12,7 @@ from flask import Flask
 from flask_assets import Bundle
 
 from flask_bust_assets import BustAssets, BustAssetsError
-from flask_bust_assets.digest import content_digest, integrity
+from flask_bust_assets.core.digest import content_digest, integrity
 
 from .helpers import make_app, write
 

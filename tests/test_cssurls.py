@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flask_bust_assets.cssurls import find_references, is_file_reference, rewrite
+from flask_bust_assets.css.references import find_references, is_file_reference, rewrite
 
 CSS = """@import "base.css";
 @import url("theme.css") screen;

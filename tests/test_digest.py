@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from flask_bust_assets.digest import (
+from flask_bust_assets.core.digest import (
     check_algorithm,
     content_digest,
     digested_path,

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask_assets import Bundle
 
-from flask_bust_assets import filters
+from flask_bust_assets.build import filters
 
 from .helpers import make_app, write
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from flask_bust_assets import manifest
+from flask_bust_assets.core import manifest
+from flask_bust_assets.core.manifest import BundleOutput, ManifestData
 from flask_bust_assets.errors import ManifestError
-from flask_bust_assets.manifest import BundleOutput, ManifestData
 
 ENTRY = BundleOutput(
     path="gen/site.0123456789abcdef.css",

@@ -14,7 +14,7 @@ import pytest
 import tinycss2
 
 from flask_bust_assets.errors import ConfigError, MinifyWarning
-from flask_bust_assets.minify import CSS_ENGINES, JS_ENGINES, minify_css, minify_js
+from flask_bust_assets.minify.engines import CSS_ENGINES, JS_ENGINES, minify_css, minify_js
 
 from .helpers import need_executable
 

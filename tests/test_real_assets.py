@@ -15,9 +15,9 @@ import pytest
 import tinycss2
 from flask_assets import Bundle
 
-from flask_bust_assets.cssurls import find_references
-from flask_bust_assets.digest import content_digest
-from flask_bust_assets.manifest import load
+from flask_bust_assets.core.digest import content_digest
+from flask_bust_assets.core.manifest import load
+from flask_bust_assets.css.references import find_references
 
 from .helpers import make_app, need_executable, npm_package
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from flask_bust_assets.cssurls import find_references
+from flask_bust_assets.css.references import find_references
 
 from .helpers import FLASK, free_port, need_executable, wait_for_http
 

@@ -16,7 +16,7 @@ from flask import Blueprint, Flask, render_template_string, url_for
 from flask_assets import Bundle
 
 from flask_bust_assets import BustAssets, UnknownAssetError
-from flask_bust_assets.cssurls import find_references
+from flask_bust_assets.css.references import find_references
 
 from .helpers import make_app, write
 

@@ -20,7 +20,7 @@ import jsmin
 import rcssmin
 import rjsmin
 
-from flask_bust_assets.minify import minify_css, minify_js
+from flask_bust_assets.minify.engines import minify_css, minify_js
 from tests.helpers import npm_package
 
 INPUTS = {

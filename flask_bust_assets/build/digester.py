@@ -16,10 +16,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import csstokens, cssurls
-from .digest import content_digest, digested_path, integrity
-from .errors import BuildError, ReferenceWarning
-from .staticfiles import StaticRoot, relative_url, url_of
+from ..core.digest import content_digest, digested_path, integrity
+from ..core.static import StaticRoot, relative_url, url_of
+from ..css import references as cssurls
+from ..css import tokens as csstokens
+from ..errors import BuildError, ReferenceWarning
 
 Stamp = tuple[str, int, int]  # real path, mtime_ns, size
 

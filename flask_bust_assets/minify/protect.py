@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from . import csstokens
+from ..css import tokens as csstokens
 
 # Function blocks whose whitespace and parentheses carry meaning: cssmin turns
 # calc(100% - (2 * 1rem)) into calc(100% -(2 * 1rem)); rcssmin drops spaces in url().

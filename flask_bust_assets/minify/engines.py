@@ -16,7 +16,7 @@ import jsmin as jsmin_engine
 import rcssmin
 import rjsmin
 
-from .errors import ConfigError, MinifyWarning
+from ..errors import ConfigError, MinifyWarning
 from .protect import ProtectionError, protect_css, protect_js
 
 Engine = Callable[[str, bool], str]

@@ -7,10 +7,10 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from . import generations
-from .atomic import exclusive_lock
-from .digest import split_digested_path
-from .staticfiles import Selection, StaticRoot
+from ..core import generations
+from ..core.digest import split_digested_path
+from ..core.files import exclusive_lock, is_temp_name
+from ..core.static import Selection, StaticRoot
 
 DEFAULT_KEEP = 3  # the current build and two before it
 DEFAULT_AGE = 24 * 3600  # a day: pages opened before a deploy may still load lazily
@@ -65,7 +65,7 @@ def _candidates(roots: list[StaticRoot], selection: Selection, history: list[gen
         for folder, _, names in os.walk(root.folder):
             for name in names:
                 path = os.path.join(folder, name)
-                if name.startswith(".") and name.endswith(generations.TEMP_SUFFIX):
+                if is_temp_name(name):
                     yield path  # a temp file of an atomic write that never finished
                     continue
                 base = generations.base_file(path)
@@ -81,4 +81,4 @@ def _temp_files(folder: str) -> list[str]:
         names = os.listdir(folder)
     except OSError:
         return []
-    return [os.path.join(folder, n) for n in names if n.startswith(".") and n.endswith(generations.TEMP_SUFFIX)]
+    return [os.path.join(folder, n) for n in names if is_temp_name(n)]

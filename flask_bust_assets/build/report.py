@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from .build import BuildReport
-from .compress import ENCODINGS
+from ..core.files import ENCODINGS
+from .pipeline import BuildReport
 
 
 def _variant_size(abspath: str, encoding: str) -> int | None:

@@ -10,19 +10,19 @@ from urllib.parse import unquote
 
 from webassets.bundle import ContextWrapper
 
-from . import manifest
-from .build import BuildReport, build_all
-from .buildcache import BuildCache
-from .check import stale
-from .clean import CleanReport
-from .clean import clean as clean_generations
-from .errors import ConfigError
-from .manifest import ManifestData
-from .publish import PublishReport, client, uploads_for
-from .publish import publish as upload
-from .sources import SourceWatch
-from .staticbuild import StaticPlan
-from .staticfiles import StaticRoot
+from ..build.check import stale
+from ..build.clean import CleanReport
+from ..build.clean import clean as clean_generations
+from ..build.pipeline import BuildReport, build_all
+from ..build.reuse import BuildCache
+from ..build.sources import SourceWatch
+from ..build.static import StaticPlan
+from ..core import manifest
+from ..core.manifest import ManifestData
+from ..core.static import StaticRoot
+from ..errors import ConfigError
+from ..publish import PublishReport, client, uploads_for
+from ..publish import publish as upload
 
 
 def build(state: Any, progress: Callable[[str], None] | None = None) -> BuildReport:

@@ -17,20 +17,21 @@ from flask import Flask, has_request_context, request, url_for
 from flask_assets import FlaskResolver
 from webassets.bundle import ContextWrapper
 
-from . import commands, manifest
-from .build import BuildReport, build_bundle, write_files
-from .clean import CleanReport
-from .digest import split_digested_path
-from .digester import Digester
-from .errors import LOADING_FOR_COMMAND, ManifestError
-from .manifest import BundleOutput, ManifestData
-from .publish import PublishReport
-from .resolver import LiveResolver, ManifestResolver, Resolver, StaticResolver
+from ..build.clean import CleanReport
+from ..build.digester import Digester
+from ..build.pipeline import BuildReport, build_bundle, write_files
+from ..build.sources import SourceWatch, output_globs
+from ..build.static import write_digested
+from ..core import manifest
+from ..core.digest import split_digested_path
+from ..core.manifest import BundleOutput, ManifestData
+from ..core.static import Selection, StaticRoot
+from ..errors import LOADING_FOR_COMMAND, ManifestError
+from ..publish import PublishReport
+from . import commands
+from .resolvers import LiveResolver, ManifestResolver, Resolver, StaticResolver
 from .serving import DigestVerifier, send_static
 from .settings import Settings, is_strict, read_settings, static_roots
-from .sources import SourceWatch, output_globs
-from .staticbuild import write_digested
-from .staticfiles import Selection, StaticRoot
 
 logger = logging.getLogger("flask_bust_assets")
 

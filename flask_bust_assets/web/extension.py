@@ -12,14 +12,14 @@ from flask import Flask, current_app, has_request_context, request
 from flask_assets import Bundle as StockBundle
 from flask_assets import Environment, FlaskResolver
 
-from . import filters as _filters  # noqa: F401  (registers bust_cssmin / bust_jsmin / bust_cssurls)
-from .build import BUILDING
+from ..build import filters as _filters  # noqa: F401  (registers bust_cssmin / bust_jsmin / bust_cssurls)
+from ..build.hooks import BustManifest, ContentHashVersion
+from ..build.pipeline import BUILDING
+from ..core.digest import DEFAULT_ALGORITHM, DEFAULT_LENGTH
+from ..core.static import is_our_file
 from .bundles import Bundle, adopt, check_filters
-from .digest import DEFAULT_ALGORITHM, DEFAULT_LENGTH
 from .state import BustState
-from .staticfiles import is_our_file
 from .templating import STATE_KEY, BustAssetsExtension, Helpers
-from .versioning import BustManifest, ContentHashVersion
 
 
 def bust_static_urls(endpoint: str, values: dict[str, Any]) -> None:
@@ -175,6 +175,6 @@ class BustAssets(Environment):  # type: ignore[misc]
             state.preload(os.path.abspath(config["BUST_ASSETS_MANIFEST"]))
             state.check_registered(list(self._named_bundles))  # an app factory registers first
 
-        from .cli import assets_group
+        from ..cli import assets_group
 
         app.cli.add_command(assets_group)

@@ -11,7 +11,7 @@ import hashlib
 import posixpath
 import re
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 DEFAULT_ALGORITHM = "sha256"
 # 16 hex characters are 64 bits: a collision between two versions of one logical

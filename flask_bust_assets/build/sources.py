@@ -9,9 +9,9 @@ from typing import Any
 from webassets.bundle import Bundle, wrap
 from webassets.utils import is_url
 
-from .digest import digested_path
+from ..core.digest import digested_path
+from ..errors import UnknownAssetError, closest
 from .digester import Digester, stamp
-from .errors import UnknownAssetError, closest
 
 
 def lookup(env: Any, name: str) -> Bundle:

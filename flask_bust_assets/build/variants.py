@@ -14,14 +14,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import brotli
 
-from .atomic import write_if_missing
+from ..core.files import ENCODINGS, write_if_missing
 
 # Formats that are not compressed already; woff2, png, jpg, webp... are.
 COMPRESSIBLE = frozenset(
     {".css", ".js", ".mjs", ".svg", ".json", ".map", ".txt", ".html", ".htm", ".xml", ".webmanifest",
      ".ico", ".wasm", ".ttf", ".otf", ".eot", ".csv", ".md"}
 )  # fmt: skip
-ENCODINGS = {"br": ".br", "gzip": ".gz"}  # content-coding -> file suffix
 KEEP_RATIO = 0.95  # a variant under 95% of the original is worth a second file
 
 

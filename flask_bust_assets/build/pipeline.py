@@ -21,17 +21,17 @@ from webassets.exceptions import BuildError as WebassetsBuildError
 from webassets.exceptions import BundleError, FilterError
 from webassets.utils import is_url
 
-from . import generations, manifest
-from .atomic import exclusive_lock, write_atomic, write_if_missing
-from .buildcache import BuildCache, fingerprint
-from .compress import compress_all
-from .digest import content_digest, digested_path, integrity
+from ..core import generations, manifest
+from ..core.digest import content_digest, digested_path, integrity
+from ..core.files import exclusive_lock, write_atomic, write_if_missing
+from ..core.manifest import BundleOutput, ManifestData, StaticFile
+from ..errors import BuildError, BustAssetsError, BustAssetsWarning, LinkWarning
 from .digester import Digester, stamp
-from .errors import BuildError, BustAssetsError, BustAssetsWarning, LinkWarning
 from .linked import link_hint, link_source
-from .manifest import BundleOutput, ManifestData, StaticFile
+from .reuse import BuildCache, fingerprint
 from .sources import lookup, source_files
-from .staticbuild import StaticPlan, StaticReport, digest_static, write_digested
+from .static import StaticPlan, StaticReport, digest_static, write_digested
+from .variants import compress_all
 
 # True while a bundle builds. Stock filters such as cssrewrite ask Flask-Assets'
 # resolver (so url_for) for the URLs of sources and outputs, and compute

@@ -8,6 +8,18 @@ import os
 import tempfile
 from collections.abc import Iterator
 
+# Precompressed variants live beside the file they compress: content-coding -> suffix.
+ENCODINGS = {"br": ".br", "gzip": ".gz"}
+VARIANT_SUFFIXES = tuple(ENCODINGS.values())
+# Temp files are written beside their target (same file system, so os.replace is atomic)
+# and named so that nothing serves, digests or globs them: hidden, with this suffix.
+TEMP_PREFIX, TEMP_SUFFIX = ".", ".tmp"
+
+
+def is_temp_name(name: str) -> bool:
+    """True for a file name write_atomic uses while writing."""
+    return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
+
 
 def write_atomic(path: str, data: bytes) -> None:
     """Write ``data`` to a temp file beside ``path`` and move it into place.
@@ -17,7 +29,7 @@ def write_atomic(path: str, data: bytes) -> None:
     """
     folder = os.path.dirname(path) or "."
     os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

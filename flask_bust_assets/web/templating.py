@@ -15,8 +15,8 @@ from webassets.exceptions import BundleError
 from webassets.ext.jinja2 import AssetsExtension
 from webassets.utils import is_url
 
-from .digest import integrity
-from .errors import UnknownAssetError, closest
+from ..core.digest import integrity
+from ..errors import UnknownAssetError, closest
 
 STATE_KEY = "bust_assets"
 
@@ -132,7 +132,7 @@ class Helpers:
             elif extension in (".js", ".mjs"):
                 tags.append(Markup("<script {}></script>").format(_attributes({"src": url, **common})))
             else:
-                from .errors import BustAssetsError
+                from ..errors import BustAssetsError
 
                 raise BustAssetsError(
                     f"asset_tags({name!r}): cannot tell which tag suits {entry.path}; "

@@ -7,10 +7,10 @@ import time
 import warnings
 from dataclasses import dataclass, field
 
-from .atomic import write_if_missing
+from ..core.files import write_if_missing
+from ..core.static import Selection
+from ..errors import BuildError
 from .digester import DigestedFile, Digester
-from .errors import BuildError
-from .staticfiles import Selection
 
 
 @dataclass

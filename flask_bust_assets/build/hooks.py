@@ -13,10 +13,10 @@ from webassets.bundle import has_placeholder
 from webassets.merge import FileHunk
 from webassets.version import Manifest, Version, VersionIndeterminableError
 
-from . import manifest
-from .digest import DEFAULT_ALGORITHM, DEFAULT_LENGTH, content_digest
-from .errors import ManifestError
-from .manifest import ManifestData
+from ..core import manifest
+from ..core.digest import DEFAULT_ALGORITHM, DEFAULT_LENGTH, content_digest
+from ..core.manifest import ManifestData
+from ..errors import ManifestError
 
 
 class ContentHashVersion(Version):  # type: ignore[misc]

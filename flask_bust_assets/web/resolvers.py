@@ -11,8 +11,8 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Protocol
 
-from .errors import UnknownAssetError, closest
-from .manifest import BundleOutput, ManifestData
+from ..core.manifest import BundleOutput, ManifestData
+from ..errors import UnknownAssetError, closest
 
 Outputs = tuple[BundleOutput, ...]
 logger = logging.getLogger("flask_bust_assets")

@@ -13,11 +13,9 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .atomic import write_atomic
-from .compress import ENCODINGS
+from .files import ENCODINGS, write_atomic
 
 KEEP_HISTORY = 50  # generations remembered; older ones fall back to the file's own age
-TEMP_SUFFIX = ".tmp"
 
 
 @dataclass(frozen=True)

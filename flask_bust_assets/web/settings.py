@@ -8,10 +8,10 @@ from typing import Any
 
 from flask import Flask
 
-from .build import BuildSettings
-from .digest import check_algorithm
-from .errors import ConfigError
-from .staticfiles import StaticRoot
+from ..build.pipeline import BuildSettings
+from ..core.digest import check_algorithm
+from ..core.static import StaticRoot
+from ..errors import ConfigError
 
 VERSIONING_MODES = ("filename", "query")
 POLICIES = ("error", "warn")

@@ -14,7 +14,7 @@ from typing import Any
 import flask_assets
 from flask import has_request_context
 
-from .errors import ConfigError
+from ..errors import ConfigError
 from .templating import STATE_KEY
 
 

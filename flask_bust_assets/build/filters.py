@@ -16,8 +16,8 @@ from typing import IO, Any, ClassVar
 
 from webassets.filter import Filter, register_filter
 
-from .errors import BuildError, ConfigError
-from .minify import DEFAULT_CSS_ENGINE, DEFAULT_JS_ENGINE, check_engine, minify_css, minify_js
+from ..errors import BuildError, ConfigError
+from ..minify.engines import DEFAULT_CSS_ENGINE, DEFAULT_JS_ENGINE, check_engine, minify_css, minify_js
 
 
 def _as_bool(value: Any, default: bool) -> bool:
@@ -130,7 +130,7 @@ class BustCSSUrls(Filter):  # type: ignore[misc]
 def _digester() -> Any:
     from flask import current_app
 
-    from .templating import STATE_KEY
+    from ..web.templating import STATE_KEY
 
     state = current_app.extensions.get(STATE_KEY)
     if state is None:

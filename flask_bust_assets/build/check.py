@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from . import manifest
-from .build import build_bundle
-from .errors import ManifestError
-from .manifest import StaticFile
-from .staticbuild import StaticPlan, digest_static
+from ..core import manifest
+from ..core.manifest import StaticFile
+from ..errors import ManifestError
+from .pipeline import build_bundle
+from .static import StaticPlan, digest_static
 
 
 def stale(env: Any, settings: Any, plan: StaticPlan | None, *, roots: dict[str, str]) -> list[str]:

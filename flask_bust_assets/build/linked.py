@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 
+from ..core.manifest import BundleOutput
+from ..errors import BuildError
 from .digester import Digester
-from .errors import BuildError
-from .manifest import BundleOutput
 
 
 def link_hint(name: str, filters: object) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 from webassets.bundle import Bundle, wrap
 
-from .atomic import write_atomic
+from ..core.files import write_atomic
 from .digester import still_valid
 from .filters import distribution_version
 from .sources import lookup

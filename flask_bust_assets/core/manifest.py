@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .atomic import write_atomic
-from .errors import BUILD_HINT, ManifestError
+from ..errors import BUILD_HINT, ManifestError
+from .files import write_atomic
 
 FORMAT = 1
 
