@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import cli as _cli  # noqa: F401  (our `flask assets` commands, on Flask-Assets' group)
 from .errors import BuildError, BustAssetsError, ConfigError, ManifestError, MinifyWarning, UnknownAssetError
 from .web.bundles import Bundle
 from .web.extension import BustAssets

@@ -27,6 +27,7 @@ from flask.cli import ScriptInfo
 from .build.clean import DEFAULT_AGE, DEFAULT_KEEP
 from .build.report import as_json as report_json
 from .build.report import table as report_table
+from .build.webassets_api import named_bundles
 from .errors import LOADING_FOR_COMMAND, BustAssetsError
 from .web.bundles import unknown_filter_message
 from .web.templating import STATE_KEY
@@ -93,7 +94,7 @@ def build(check_only: bool, quiet: bool, as_json: bool) -> None:
         return
     try:
         settings = state.settings.build
-        report = state.build(progress=None if quiet or as_json else _progress(len(state.env._named_bundles) + 1))
+        report = state.build(progress=None if quiet or as_json else _progress(len(named_bundles(state.env)) + 1))
     except BustAssetsError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
@@ -190,7 +191,7 @@ def clean(keep: int, age: int, dry_run: bool) -> None:
 def watch(interval: float) -> None:
     """Rebuild through the same pipeline whenever a source or static file changes (Ctrl+C stops)."""
     state = _state()
-    click.echo(f"Watching {len(state.env._named_bundles)} bundles and the static folders; Ctrl+C to stop.")
+    click.echo(f"Watching {len(named_bundles(state.env))} bundles and the static folders; Ctrl+C to stop.")
     last = None
     try:
         while True:

@@ -139,3 +139,17 @@ def test_a_server_with_only_the_manifest_renders_cdn_urls(tmp_path: Path, endpoi
         re.fullmatch(r"https://cdn\.example\.test/site/static/(gen|img)/[\w.]+\.[0-9a-f]{16}\.\w+", u) for u in urls
     ), urls
     assert 'crossorigin="anonymous"' in result.stdout
+
+
+def test_publish_keys_follow_assets_url(tmp_path: Path, endpoint: str) -> None:
+    # With ASSETS_DIRECTORY/ASSETS_URL, bundle outputs are served from ASSETS_URL, not a static route.
+    public = tmp_path / "public"
+    env = site(tmp_path, endpoint, "pub-assets-url", ASSETS_DIRECTORY=str(public), ASSETS_URL="/public")
+    flask(tmp_path, env, "assets", "publish")
+    s3 = s3_client(endpoint)
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket="pub-assets-url")["Contents"]}
+    manifest = json.loads((tmp_path / "sample_app/assets-manifest.json").read_text())
+    css = manifest["bundles"]["site_css"][0]["path"]
+    assert f"site/public/{css}" in keys and f"site/static/{css}" not in keys
+    body = s3.get_object(Bucket="pub-assets-url", Key=f"site/public/{css}")["Body"].read()
+    assert body == (public / css).read_bytes()

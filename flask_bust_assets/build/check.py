@@ -10,6 +10,7 @@ from ..core.manifest import StaticFile
 from ..errors import ManifestError
 from .pipeline import build_bundle
 from .static import StaticPlan, digest_static
+from .webassets_api import named_bundles
 
 
 def stale(env: Any, settings: Any, plan: StaticPlan | None, *, roots: dict[str, str]) -> list[str]:
@@ -27,8 +28,8 @@ def stale(env: Any, settings: Any, plan: StaticPlan | None, *, roots: dict[str, 
     saved_cache = env.config["cache"]
     env.config["cache"] = False
     try:
-        for name in sorted(set(env._named_bundles) | set(data.bundles)):
-            if name not in env._named_bundles:
+        for name in sorted(set(named_bundles(env)) | set(data.bundles)):
+            if name not in named_bundles(env):
                 problems.append(f"bundle {name!r} is in the manifest but no longer registered")
                 continue
             result = build_bundle(env, name, settings, digester=plan.digester if plan else None)

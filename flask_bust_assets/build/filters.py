@@ -7,17 +7,21 @@ webassets' filter names are looked up in its global registry.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as dist_version
 from typing import IO, Any, ClassVar
 
 from webassets.filter import Filter, register_filter
 
 from ..errors import BuildError, ConfigError
-from ..minify.engines import DEFAULT_CSS_ENGINE, DEFAULT_JS_ENGINE, check_engine, minify_css, minify_js
+from ..minify.engines import (
+    DEFAULT_CSS_ENGINE,
+    DEFAULT_JS_ENGINE,
+    check_engine,
+    distribution_version,
+    minify_css,
+    minify_js,
+)
 
 
 def _as_bool(value: Any, default: bool) -> bool:
@@ -80,15 +84,6 @@ class BustJSMin(_Minifier):
         out.write(minify_js(_in.read(), engine=self.engine, keep_licence=self.keep_licence, source=source_path))
 
 
-@functools.cache
-def distribution_version(distribution: str) -> str:
-    """The installed version of ``distribution``, looked up once per process."""
-    try:
-        return dist_version(distribution)
-    except PackageNotFoundError:  # an unknown engine name is reported by check_engine
-        return "unknown"
-
-
 class BustCSSUrls(Filter):  # type: ignore[misc]
     """Rewrite url() and @import references to digested files, relative to the output.
 
@@ -101,7 +96,11 @@ class BustCSSUrls(Filter):  # type: ignore[misc]
 
     def input(self, _in: IO[str], out: IO[str], source_path: str = "", output_path: str = "", **kw: Any) -> None:
         """Rewrite one source file's references for its place in ``output_path``."""
-        out.write(_digester().rewrite_css(_in.read(), source_path=source_path, output_dir=os.path.dirname(output_path)))
+        out.write(
+            _digester(self.ctx.environment).rewrite_css(
+                _in.read(), source_path=source_path, output_dir=os.path.dirname(output_path)
+            )
+        )
 
     def get_additional_cache_keys(self, source_path: str = "", output_path: str = "", **kw: Any) -> list[Any]:
         """The output depends on the referenced files too: their digests join the cache key.
@@ -117,7 +116,7 @@ class BustCSSUrls(Filter):  # type: ignore[misc]
         # at what resolves in it; input() rewrites the compiled CSS strictly.
         preprocessed = not source_path.endswith(".css")
         try:
-            rewritten = _digester().rewrite_css(
+            rewritten = _digester(self.ctx.environment).rewrite_css(
                 text, source_path=source_path, output_dir=os.path.dirname(output_path), lenient=preprocessed
             )
         except BuildError:
@@ -127,15 +126,16 @@ class BustCSSUrls(Filter):  # type: ignore[misc]
         return [hashlib.sha256(rewritten.encode("utf-8")).hexdigest()]
 
 
-def _digester() -> Any:
-    from flask import current_app
+def _digester(env: Any) -> Any:
+    """The digester of the app being built or rendered, from our webassets environment.
 
-    from ..web.templating import STATE_KEY
-
-    state = current_app.extensions.get(STATE_KEY)
-    if state is None:
-        raise ConfigError("bust_cssurls needs BustAssets on the current app; call BustAssets(app) first.")
-    return state.digester
+    BustAssets serves one app or several (init_app); it answers for the current one.
+    Asking the environment keeps this layer free of Flask.
+    """
+    digester = getattr(env, "bust_digester", None)
+    if digester is None:
+        raise ConfigError("bust_cssurls needs BustAssets on the app; call BustAssets(app) first.")
+    return digester()
 
 
 register_filter(BustCSSMin)

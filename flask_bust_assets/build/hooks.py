@@ -17,6 +17,7 @@ from ..core import manifest
 from ..core.digest import DEFAULT_ALGORITHM, DEFAULT_LENGTH, content_digest
 from ..core.manifest import ManifestData
 from ..errors import ManifestError
+from .webassets_api import named_bundles
 
 
 class ContentHashVersion(Version):  # type: ignore[misc]
@@ -70,7 +71,7 @@ class BustManifest(Manifest):  # type: ignore[misc]
             except ManifestError:
                 return None  # webassets then asks the versioner; a build replaces the file
 
-        for name, registered in ctx.environment._named_bundles.items():
+        for name, registered in named_bundles(ctx.environment).items():
             if registered is bundle:
                 outputs = self._loaded[path].bundles.get(name, ())
                 return outputs[0].digest if len(outputs) == 1 else None

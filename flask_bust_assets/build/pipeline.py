@@ -6,7 +6,6 @@ all succeed are files written, then the manifest last (invariants 3 and 7).
 
 from __future__ import annotations
 
-import io
 import os
 import time
 import warnings
@@ -15,7 +14,6 @@ from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from flask_assets import FlaskResolver
 from webassets.bundle import Bundle, wrap
 from webassets.exceptions import BuildError as WebassetsBuildError
 from webassets.exceptions import BundleError, FilterError
@@ -32,6 +30,7 @@ from .reuse import BuildCache, fingerprint
 from .sources import lookup, source_files
 from .static import StaticPlan, StaticReport, digest_static, write_digested
 from .variants import compress_all
+from .webassets_api import build_leaf, flask_location, named_bundles
 
 # True while a bundle builds. Stock filters such as cssrewrite ask Flask-Assets'
 # resolver (so url_for) for the URLs of sources and outputs, and compute
@@ -113,7 +112,7 @@ def build_all(
     """
     digester = static.digester if static else None
     results = []
-    for name in sorted(env._named_bundles):
+    for name in sorted(named_bundles(env)):
         results.append(build_bundle(env, name, settings, cache, digester))
         if progress:
             progress(name)
@@ -285,11 +284,7 @@ def _built_file(
     sources = source_files(leaf, ctx)
     seen.extend(sources)
     _check_sources(sources, name)
-    # force=True: our digest, not webassets' updater, decides what changed;
-    # the filter cache still spares unchanged files. The sink keeps webassets
-    # from writing the file non-atomically itself.
-    hunk = leaf._build(ctx, extra_filters, force=True, output=io.StringIO())
-    data = hunk.data().encode("utf-8")
+    data = build_leaf(leaf, ctx, extra_filters).encode("utf-8")
     digest = content_digest(data, settings.algorithm, settings.length)
     if settings.versioning == "filename":
         path, query = digested_path(leaf.output, digest), ""
@@ -310,11 +305,8 @@ def _built_file(
 
 def output_root(ctx: Any, output: str) -> str:
     """The static folder an output path lands in (a blueprint's, the app's, or ASSETS_DIRECTORY)."""
-    resolver = ctx.resolver
-    if isinstance(resolver, FlaskResolver) and not resolver.use_webassets_system_for_output(ctx):
-        directory, _, _ = resolver.split_prefix(ctx, output)
-        return str(directory)
-    return str(ctx.directory)
+    location = flask_location(ctx, output)
+    return location[0] if location else str(ctx.directory)
 
 
 def _check_inside_root(ctx: Any, output: str, abspath: str, name: str) -> None:

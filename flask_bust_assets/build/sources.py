@@ -12,6 +12,7 @@ from webassets.utils import is_url
 from ..core.digest import digested_path
 from ..errors import UnknownAssetError, closest
 from .digester import Digester, stamp
+from .webassets_api import forget_depends, named_bundles
 
 
 def lookup(env: Any, name: str) -> Bundle:
@@ -19,7 +20,7 @@ def lookup(env: Any, name: str) -> Bundle:
     try:
         return env[name]
     except KeyError:
-        hint = closest(name, env._named_bundles)
+        hint = closest(name, named_bundles(env))
         raise UnknownAssetError(
             f"Bundle {name!r} is not registered.{hint} Register it with assets.register()."
         ) from None
@@ -33,7 +34,7 @@ def source_files(bundle: Bundle, ctx: Any) -> list[str]:
             files.extend(source_files(item, wrap(ctx, item)))
         elif not is_url(item):
             files.append(item)
-    bundle._resolved_depends = None  # webassets caches depends globs forever
+    forget_depends(bundle)
     files.extend(p for p in bundle.resolve_depends(ctx) if not is_url(p))
     return files
 
@@ -41,7 +42,7 @@ def source_files(bundle: Bundle, ctx: Any) -> list[str]:
 def output_globs(env: Any) -> tuple[str, ...]:
     """Globs matching every bundle output, any version: never digested as static files."""
     globs: list[str] = []
-    for name in env._named_bundles:
+    for name in named_bundles(env):
         bundle = env[name]
         for leaf, _, _ in bundle.iterbuild(wrap(env, bundle)):
             if leaf.output:

@@ -7,9 +7,12 @@ that file: a MinifyWarning names the file and what was done instead.
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as dist_version
 
 import cssmin as cssmin_engine
 import jsmin as jsmin_engine
@@ -106,3 +109,12 @@ def _run(
 def _unminified(text: str, source: str, why: str) -> str:
     warnings.warn(f"{source}: left unminified because {why}.", MinifyWarning, stacklevel=3)
     return text
+
+
+@functools.cache
+def distribution_version(distribution: str) -> str:
+    """The installed version of ``distribution``, looked up once per process."""
+    try:
+        return dist_version(distribution)
+    except PackageNotFoundError:  # an unknown engine name is reported by check_engine
+        return "unknown"

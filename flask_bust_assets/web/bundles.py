@@ -8,13 +8,13 @@ output name that the build does not write.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 import flask_assets
 from flask import has_request_context
 
-from ..errors import ConfigError
+from ..build.webassets_api import bound_env, filter_names, named_bundles
+from ..errors import ConfigError, closest
 from .templating import STATE_KEY
 
 
@@ -45,26 +45,18 @@ class Bundle(flask_assets.Bundle):  # type: ignore[misc]
 
 def is_filter_name(name: str) -> bool:
     """True if webassets knows a filter called ``name``."""
-    return name in _filter_names()
+    return name in filter_names()
 
 
 def unknown_filter_message(name: str | None, bad: str, where: str = "") -> str:
     """'bundle 'x': no webassets filter 'cssminn' ...; did you mean 'cssmin'?'"""
-    known = sorted(_filter_names())
-    close = difflib.get_close_matches(bad, known, n=3, cutoff=0.6)
+    known = filter_names()
     subject = f"bundle {name!r}" if name else f"the Bundle made at {where}" if where else "a Bundle"
-    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     return (
-        f"{subject}: there is no webassets filter {bad!r}.{hint} "
+        f"{subject}: there is no webassets filter {bad!r}.{closest(bad, known)} "
         f"Known filters: {', '.join(known)}. A filter of your own must be registered "
         "(webassets.filter.register_filter) before the bundle is made."
     )
-
-
-def _filter_names() -> dict[str, Any]:
-    from webassets.filter import _FILTERS  # the registry has no public listing
-
-    return dict(_FILTERS)
 
 
 def check_filters(name: str, bundle: Any) -> None:
@@ -102,10 +94,10 @@ def adopt(bundle: Any) -> None:
 
 def registered_urls(bundle: Any, *, calculate_sri: bool) -> list[Any] | None:
     """The rendered URLs of ``bundle`` if it is registered by name with BustAssets, else None."""
-    env = bundle._env
+    env = bound_env(bundle)
     if env is None:
         return None
-    name = next((n for n, b in env._named_bundles.items() if b is bundle), None)
+    name = next((n for n, b in named_bundles(env).items() if b is bundle), None)
     try:
         app = env._app
     except RuntimeError:  # no app bound nor current: webassets' own path says so

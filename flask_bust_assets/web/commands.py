@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from webassets.bundle import ContextWrapper
 
@@ -17,6 +18,7 @@ from ..build.pipeline import BuildReport, build_all
 from ..build.reuse import BuildCache
 from ..build.sources import SourceWatch
 from ..build.static import StaticPlan
+from ..build.webassets_api import flask_location, named_bundles
 from ..core import manifest
 from ..core.manifest import ManifestData
 from ..core.static import StaticRoot
@@ -47,7 +49,7 @@ def clean(state: Any, *, keep: int, age: float, dry_run: bool = False) -> CleanR
     """Retire old generations (see clean.py); refuses without a manifest to protect."""
     path = state.settings.build.manifest_path
     data = manifest.load(path)  # ManifestError: nothing is known to be current
-    current = {file_path for file_path, _, _ in manifest_files(data, state.env, state.digester.roots)}
+    current = {f.abspath for f in manifest_files(data, state.env, state.digester.roots)}
     return clean_generations(
         manifest_path=path,
         roots=state.digester.roots,
@@ -78,8 +80,8 @@ def publish(state: Any, *, dry_run: bool = False) -> PublishReport:
     data = manifest.load(settings.build.manifest_path)
     url_paths = state.app.url_map.bind("localhost")  # paths without SCRIPT_NAME: the bucket's layout
     files = [
-        (path, unquote(url_paths.build(endpoint, {"filename": filename})))
-        for path, endpoint, filename in manifest_files(data, state.env, state.digester.roots)
+        (f.abspath, unquote(url_paths.build(f.endpoint, {"filename": f.filename}) if f.endpoint else f.url_path))
+        for f in manifest_files(data, state.env, state.digester.roots)
     ]
     return upload(
         client(endpoint_url=target.endpoint_url, region=target.region),
@@ -94,7 +96,7 @@ def publish(state: Any, *, dry_run: bool = False) -> PublishReport:
 
 def watch_stamp(state: Any, watch: SourceWatch) -> tuple[Any, ...]:
     """Sizes and mtimes of every bundle source and static file: changes when any does."""
-    stamps: list[Any] = [watch.stamp(name) for name in sorted(state.env._named_bundles)]
+    stamps: list[Any] = [watch.stamp(name) for name in sorted(named_bundles(state.env))]
     for root in state.digester.roots:
         for folder, _, names in os.walk(root.folder):
             for name in names:
@@ -105,22 +107,38 @@ def watch_stamp(state: Any, watch: SourceWatch) -> tuple[Any, ...]:
     return tuple(stamps)
 
 
-def manifest_files(data: ManifestData, env: Any, roots: list[StaticRoot]) -> list[tuple[str, str, str]]:
-    """(path on disk, endpoint, filename) of every file the manifest names, bundle outputs included."""
+@dataclass(frozen=True)
+class ManifestFile:
+    """A file the manifest names: where it is on disk and where it is served."""
+
+    abspath: str
+    endpoint: str | None  # the static endpoint serving it; None for ASSETS_DIRECTORY outputs
+    filename: str  # its name under that endpoint
+    url_path: str  # for ASSETS_DIRECTORY outputs: the path under ASSETS_URL
+
+
+def manifest_files(data: ManifestData, env: Any, roots: list[StaticRoot]) -> list[ManifestFile]:
+    """Every file the manifest names, bundle outputs included."""
     ctx = ContextWrapper(env)
     found = []
     for outputs in data.bundles.values():
         for out in outputs:
-            _, filename, endpoint = env.resolver.split_prefix(ctx, out.path)
-            found.append((env.resolver.resolve_output_to_path(ctx, out.path, None), endpoint, filename))
+            abspath = env.resolver.resolve_output_to_path(ctx, out.path, None)
+            location = flask_location(ctx, out.path)
+            if location is not None:
+                found.append(ManifestFile(abspath, location[2], location[1], ""))
+            else:  # ASSETS_DIRECTORY / ASSETS_URL: served where webassets says
+                url = urlsplit(env.resolver.resolve_output_to_url(ctx, out.path)).path
+                found.append(ManifestFile(abspath, None, out.path, url))
     folders = {root.endpoint: root.folder for root in roots}
     for endpoint, entries in data.files.items():
         for entry in entries.values():
             if endpoint in folders:
-                found.append((os.path.join(folders[endpoint], *entry.path.split("/")), endpoint, entry.path))
+                abspath = os.path.join(folders[endpoint], *entry.path.split("/"))
+                found.append(ManifestFile(abspath, endpoint, entry.path, ""))
     return found
 
 
 def known_names(data: ManifestData, env: Any, roots: list[StaticRoot]) -> frozenset[tuple[str, str]]:
-    """(endpoint, filename) of every digested file the manifest names, bundle outputs included."""
-    return frozenset((endpoint, filename) for _, endpoint, filename in manifest_files(data, env, roots))
+    """(endpoint, filename) of every digested file the manifest names that a static endpoint serves."""
+    return frozenset((f.endpoint, f.filename) for f in manifest_files(data, env, roots) if f.endpoint)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+import flask_assets
 from flask import Flask, current_app, has_request_context, request
 from flask_assets import Bundle as StockBundle
 from flask_assets import Environment, FlaskResolver
@@ -15,6 +16,7 @@ from flask_assets import Environment, FlaskResolver
 from ..build import filters as _filters  # noqa: F401  (registers bust_cssmin / bust_jsmin / bust_cssurls)
 from ..build.hooks import BustManifest, ContentHashVersion
 from ..build.pipeline import BUILDING
+from ..build.webassets_api import named_bundles
 from ..core.digest import DEFAULT_ALGORITHM, DEFAULT_LENGTH
 from ..core.static import is_our_file
 from .bundles import Bundle, adopt, check_filters
@@ -109,6 +111,10 @@ class BustAssets(Environment):  # type: ignore[misc]
     def cache(self, value: Any) -> None:
         self.config["cache"] = value
 
+    def bust_digester(self) -> Any:
+        """The current app's digester, for the bust_cssurls filter (which knows no Flask)."""
+        return self._app.extensions[STATE_KEY].digester
+
     def register(self, name: Any, *args: Any, **kwargs: Any) -> Any:
         """Register bundles as webassets does; their ``urls()`` then answer as ``{% assets %}`` renders.
 
@@ -119,8 +125,8 @@ class BustAssets(Environment):  # type: ignore[misc]
         if isinstance(name, str) and args:
             check_filters(name, args[0])
         registered = super().register(name, *args, **kwargs)
-        if isinstance(name, str) and name in self._named_bundles:
-            adopt(self._named_bundles[name])
+        if isinstance(name, str) and name in named_bundles(self):
+            adopt(named_bundles(self)[name])
             state = self.app.extensions.get(STATE_KEY) if self.app is not None else None
             if state is not None:
                 state.check_registered([name])
@@ -173,8 +179,8 @@ class BustAssets(Environment):  # type: ignore[misc]
         app.before_request(state.install_views)
         if not config["ASSETS_AUTO_BUILD"]:
             state.preload(os.path.abspath(config["BUST_ASSETS_MANIFEST"]))
-            state.check_registered(list(self._named_bundles))  # an app factory registers first
+            state.check_registered(list(named_bundles(self)))  # an app factory registers first
 
-        from ..cli import assets_group
-
-        app.cli.add_command(assets_group)
+        # Flask-Assets' own `assets` group, whose commands cli.py replaced when this
+        # package was imported (see flask_bust_assets/__init__.py).
+        app.cli.add_command(flask_assets.assets)

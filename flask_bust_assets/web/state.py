@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, has_request_context, request, url_for
-from flask_assets import FlaskResolver
 from webassets.bundle import ContextWrapper
 
 from ..build.clean import CleanReport
@@ -22,6 +21,7 @@ from ..build.digester import Digester
 from ..build.pipeline import BuildReport, build_bundle, write_files
 from ..build.sources import SourceWatch, output_globs
 from ..build.static import write_digested
+from ..build.webassets_api import flask_location, named_bundles
 from ..core import manifest
 from ..core.digest import split_digested_path
 from ..core.manifest import BundleOutput, ManifestData
@@ -128,7 +128,7 @@ class BustState:
             else:
                 path = self.settings.build.manifest_path
                 self._resolver = ManifestResolver(
-                    self._manifest_data(), manifest_path=path, registered=lambda: list(self.env._named_bundles)
+                    self._manifest_data(), manifest_path=path, registered=lambda: list(named_bundles(self.env))
                 )
         return self._resolver
 
@@ -156,7 +156,7 @@ class BustState:
         None unless every name is a registered bundle and ASSETS_DEBUG is off:
         webassets' own path answers those.
         """
-        named = self.env._named_bundles
+        named = named_bundles(self.env)
         if not names or self.settings.debug or not all(isinstance(n, str) and n in named for n in names):
             return None
         parts: list[tuple[str, str, Any]] = []
@@ -179,13 +179,12 @@ class BustState:
         return self._static_lookup().static_file(endpoint, filename)
 
     def _output_url(self, entry: BundleOutput) -> str:
-        resolver = self.env.resolver
         ctx = ContextWrapper(self.env)
-        if isinstance(resolver, FlaskResolver) and not resolver.use_webassets_system_for_output(ctx):
-            _, filename, endpoint = resolver.split_prefix(ctx, entry.path)
-            url = url_for(endpoint, filename=filename)
+        location = flask_location(ctx, entry.path)
+        if location is not None:
+            url = url_for(location[2], filename=location[1])
         else:  # ASSETS_DIRECTORY / ASSETS_URL: webassets builds the URL
-            url = resolver.resolve_output_to_url(ctx, entry.path)
+            url = self.env.resolver.resolve_output_to_url(ctx, entry.path)
         return f"{url}?{entry.query}" if entry.query else url
 
     def _static_lookup(self) -> StaticResolver:

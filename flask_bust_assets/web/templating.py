@@ -15,6 +15,7 @@ from webassets.exceptions import BundleError
 from webassets.ext.jinja2 import AssetsExtension
 from webassets.utils import is_url
 
+from ..build.webassets_api import named_bundles
 from ..core.digest import integrity
 from ..errors import UnknownAssetError, closest
 
@@ -79,7 +80,7 @@ def _refuse_unknown(env: Any, names: list[Any]) -> None:
     fly), so a mistyped bundle name would otherwise surface as a missing file.
     """
     for name in names:
-        if not isinstance(name, str) or name in env._named_bundles or glob.has_magic(name) or is_url(name):
+        if not isinstance(name, str) or name in named_bundles(env) or glob.has_magic(name) or is_url(name):
             continue
         try:
             found = os.path.isfile(env.resolver.search_for_source(ContextWrapper(env), name))
@@ -87,7 +88,7 @@ def _refuse_unknown(env: Any, names: list[Any]) -> None:
             found = False
         if not found:
             raise UnknownAssetError(
-                f"Bundle {name!r} is not registered, nor is it a source file.{closest(name, env._named_bundles)} "
+                f"Bundle {name!r} is not registered, nor is it a source file.{closest(name, named_bundles(env))} "
                 "Register it with assets.register(), or fix the file path."
             )
 

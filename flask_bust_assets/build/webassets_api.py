@@ -1,0 +1,53 @@
+"""Every use of webassets' and Flask-Assets' private or duck-typed API, in one place.
+
+Checked against webassets 3.0 and Flask-Assets 2.1. Nothing here imports Flask:
+Flask-Assets' resolver is recognised by the methods it adds.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+
+def named_bundles(env: Any) -> dict[str, Any]:
+    """The environment's registered bundles, by name (webassets keeps them private)."""
+    return env._named_bundles  # type: ignore[no-any-return]
+
+
+def bound_env(bundle: Any) -> Any:
+    """The environment a bundle is bound to, or None (``bundle.env`` raises instead)."""
+    return bundle._env
+
+
+def build_leaf(leaf: Any, ctx: Any, extra_filters: Any) -> str:
+    """Run a leaf bundle's filters and merge its sources, in memory.
+
+    ``force=True``: our digest, not webassets' updater, decides what changed; the
+    filter cache still spares unchanged files. The sink keeps webassets from
+    writing the output file (non-atomically) itself.
+    """
+    return str(leaf._build(ctx, extra_filters, force=True, output=io.StringIO()).data())
+
+
+def forget_depends(bundle: Any) -> None:
+    """Make webassets resolve ``depends=`` globs again (it caches them forever)."""
+    bundle._resolved_depends = None
+
+
+def filter_names() -> list[str]:
+    """Every filter name webassets knows (its registry has no public listing)."""
+    from webassets.filter import _FILTERS
+
+    return sorted(name for name in _FILTERS if isinstance(name, str))
+
+
+def flask_location(ctx: Any, path: str) -> tuple[str, str, str] | None:
+    """(static folder, filename, endpoint) Flask-Assets gives an output path, e.g. a
+    blueprint's for ``admin/gen/x.css``; None when webassets' own ASSETS_DIRECTORY /
+    ASSETS_URL place it (or the resolver is not Flask-Assets'), as its resolver decides."""
+    resolver = ctx.resolver
+    if not hasattr(resolver, "split_prefix") or resolver.use_webassets_system_for_output(ctx):
+        return None
+    folder, filename, endpoint = resolver.split_prefix(ctx, path)
+    return str(folder), str(filename), str(endpoint)
