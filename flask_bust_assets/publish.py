@@ -16,10 +16,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from .core.digest import FOREVER
 from .core.files import ENCODINGS
 from .errors import ConfigError
 
-FOREVER = "public, max-age=31536000, immutable"
 MANIFEST_CACHE = "no-cache"  # app servers fetching it must always get the latest
 
 
@@ -41,7 +41,6 @@ class PublishReport:
     uploaded: list[str] = field(default_factory=list)
     skipped: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
-    manifest_key: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -133,7 +132,6 @@ def publish(
         report.failed.append((key, error))
     else:
         report.uploaded.append(key)
-        report.manifest_key = key
     return report
 
 

@@ -8,12 +8,12 @@ from typing import Any
 from ..core import manifest
 from ..core.manifest import StaticFile
 from ..errors import ManifestError
-from .pipeline import build_bundle
-from .static import StaticPlan, digest_static
+from .bundle import build_bundle
+from .static import StaticPlan, digest_static, static_entries
 from .webassets_api import named_bundles
 
 
-def stale(env: Any, settings: Any, plan: StaticPlan | None, *, roots: dict[str, str]) -> list[str]:
+def stale(env: Any, settings: Any, plan: StaticPlan, *, roots: dict[str, str]) -> list[str]:
     """What differs between a fresh build and the manifest; empty when it is up to date.
 
     ``roots`` maps static endpoints to folders, to check that every file the
@@ -32,7 +32,7 @@ def stale(env: Any, settings: Any, plan: StaticPlan | None, *, roots: dict[str, 
             if name not in named_bundles(env):
                 problems.append(f"bundle {name!r} is in the manifest but no longer registered")
                 continue
-            result = build_bundle(env, name, settings, digester=plan.digester if plan else None)
+            result = build_bundle(env, name, settings, digester=plan.digester)
             if result.error is not None:
                 problems.append(str(result.error))
             elif result.outputs != data.bundles.get(name):
@@ -42,15 +42,10 @@ def stale(env: Any, settings: Any, plan: StaticPlan | None, *, roots: dict[str, 
             else:
                 problems.extend(f"bundle {name!r}: {b.abspath} is missing on disk" for b in result.files
                                 if not os.path.isfile(b.abspath))  # fmt: skip
-        if plan is not None:
-            report = digest_static(plan)
-            problems.extend(str(e) for e in report.errors)
-            fresh: dict[str, dict[str, StaticFile]] = {}
-            for f in [*report.files, *plan.digester.take_pending()]:
-                fresh.setdefault(f.root.endpoint, {})[f.logical] = StaticFile(
-                    f.path, f.digest, f.integrity, f.size, f.query
-                )
-            problems.extend(_static_differences(fresh, data.files))
+        report = digest_static(plan)
+        problems.extend(str(e) for e in report.errors)
+        fresh = static_entries([*report.files, *plan.digester.take_pending()])
+        problems.extend(_static_differences(fresh, data.files))
     finally:
         env.config["cache"] = saved_cache
     for endpoint, files in data.files.items():

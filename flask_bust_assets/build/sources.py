@@ -9,7 +9,7 @@ from typing import Any
 from webassets.bundle import Bundle, wrap
 from webassets.utils import is_url
 
-from ..core.digest import digested_path
+from ..core.digest import VERSION_PLACEHOLDER, digested_path
 from ..errors import UnknownAssetError, closest
 from .digester import Digester, stamp
 from .webassets_api import forget_depends, named_bundles
@@ -46,7 +46,7 @@ def output_globs(env: Any) -> tuple[str, ...]:
         bundle = env[name]
         for leaf, _, _ in bundle.iterbuild(wrap(env, bundle)):
             if leaf.output:
-                for pattern in (digested_path(leaf.output, "*"), leaf.output.replace("%(version)s", "*")):
+                for pattern in (digested_path(leaf.output, "*"), leaf.output.replace(VERSION_PLACEHOLDER, "*")):
                     globs.append(pattern)
                     if "/" in pattern:  # a blueprint prefix is not part of the path in its root
                         globs.append(pattern.split("/", 1)[1])

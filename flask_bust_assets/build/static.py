@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import time
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..core.files import write_if_missing
+from ..core.manifest import StaticFile
 from ..core.static import Selection
 from ..errors import BuildError
 from .digester import DigestedFile, Digester
@@ -51,6 +53,16 @@ def digest_static(plan: StaticPlan) -> StaticReport:
     report.warnings = [str(w.message) for w in caught]
     report.seconds = time.perf_counter() - started
     return report
+
+
+def static_entries(files: Iterable[DigestedFile]) -> dict[str, dict[str, StaticFile]]:
+    """The manifest's ``files`` section: endpoint -> logical path -> entry."""
+    entries: dict[str, dict[str, StaticFile]] = {}
+    for digested in files:
+        entries.setdefault(digested.root.endpoint, {})[digested.logical] = StaticFile(
+            digested.path, digested.digest, digested.integrity, digested.size, digested.query
+        )
+    return entries
 
 
 def write_digested(digested: DigestedFile) -> None:

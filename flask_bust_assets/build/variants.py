@@ -55,10 +55,10 @@ def write_variants(path: str, data: bytes | None = None) -> int:
     return written
 
 
-def compress_all(files: Iterable[tuple[str, bytes | None]], workers: int | None = None) -> int:
+def compress_all(files: Iterable[tuple[str, bytes | None]]) -> int:
     """``write_variants`` for many files on all cores (zlib and brotli release the GIL)."""
     todo = [(path, data) for path, data in files if is_compressible(path)]
     if not todo:
         return 0
-    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         return sum(pool.map(lambda item: write_variants(*item), todo))

@@ -21,6 +21,9 @@ MIN_LENGTH = 8
 
 INTEGRITY_ALGORITHM = "sha384"  # what the SRI spec and browsers recommend
 VERSION_PLACEHOLDER = "%(version)s"
+# How long a digested name may be cached: a year, the longest lifetime caches honour.
+# The name changes whenever the bytes do, so a browser never needs to ask again.
+FOREVER = "public, max-age=31536000, immutable"
 
 
 def check_algorithm(algorithm: str, length: int) -> None:

@@ -7,7 +7,6 @@ in production.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -76,11 +75,6 @@ def load(path: str) -> ManifestData:
 def save(path: str, data: ManifestData) -> None:
     """Write the manifest atomically: readers see the old one or the new one."""
     write_atomic(path, data.to_json())
-
-
-def exists(path: str) -> bool:
-    """True if a manifest file is present at ``path``."""
-    return os.path.isfile(path)
 
 
 def _parse(doc: Any) -> ManifestData:

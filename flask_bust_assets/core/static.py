@@ -9,8 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .digest import split_digested_path
-
-VARIANT_SUFFIXES = (".br", ".gz")  # what compress.py writes beside digested files
+from .files import VARIANT_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -90,11 +89,11 @@ def relative_url(from_dir_url: str, to_url: str) -> str:
     return posixpath.relpath(to_url, from_dir_url.rstrip("/") or "/")
 
 
-def is_our_file(path: str, length: int | None = None) -> bool:
+def is_our_file(path: str) -> bool:
     """True for a digested copy of a file beside it, or a compressed variant of one."""
     stem, ext = os.path.splitext(path)
     if ext in VARIANT_SUFFIXES:
         path = stem
     folder, name = os.path.split(path)
-    split = split_digested_path(name, length)
+    split = split_digested_path(name)
     return split is not None and (ext in VARIANT_SUFFIXES or os.path.isfile(os.path.join(folder, split[0])))

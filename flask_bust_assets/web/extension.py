@@ -14,8 +14,8 @@ from flask_assets import Bundle as StockBundle
 from flask_assets import Environment, FlaskResolver
 
 from ..build import filters as _filters  # noqa: F401  (registers bust_cssmin / bust_jsmin / bust_cssurls)
+from ..build.bundle import BUILDING
 from ..build.hooks import BustManifest, ContentHashVersion
-from ..build.pipeline import BUILDING
 from ..build.webassets_api import named_bundles
 from ..core.digest import DEFAULT_ALGORITHM, DEFAULT_LENGTH
 from ..core.static import is_our_file

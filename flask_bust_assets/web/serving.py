@@ -14,13 +14,9 @@ from collections.abc import Callable
 from flask import Response, abort, request, send_file
 from werkzeug.security import safe_join
 
-from ..core.digest import content_digest, split_digested_path
+from ..core.digest import FOREVER, content_digest, split_digested_path
 from ..core.files import ENCODINGS
 from ..core.static import StaticRoot
-
-# A year: the longest lifetime caches honour. The URL changes whenever the
-# bytes do, so a browser never needs to ask again ("immutable").
-FOREVER = "public, max-age=31536000, immutable"
 
 
 class DigestVerifier:

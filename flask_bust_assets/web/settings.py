@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from ..build.pipeline import BuildSettings
+from ..build.bundle import BuildSettings
 from ..core.digest import check_algorithm
 from ..core.static import StaticRoot
 from ..errors import ConfigError

@@ -16,9 +16,10 @@ from typing import Any
 from flask import Flask, has_request_context, request, url_for
 from webassets.bundle import ContextWrapper
 
+from ..build.bundle import build_bundle, write_files
 from ..build.clean import CleanReport
 from ..build.digester import Digester
-from ..build.pipeline import BuildReport, build_bundle, write_files
+from ..build.pipeline import BuildReport
 from ..build.sources import SourceWatch, output_globs
 from ..build.static import write_digested
 from ..build.webassets_api import flask_location, named_bundles

@@ -1,0 +1,226 @@
+"""Build one named bundle in memory: its leaves merged and filtered, or its sources linked.
+
+No file is written here (see pipeline.py); errors go to the result, naming the bundle.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import warnings
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from webassets.bundle import Bundle, wrap
+from webassets.exceptions import BuildError as WebassetsBuildError
+from webassets.exceptions import BundleError, FilterError
+from webassets.utils import is_url
+
+from ..core.digest import VERSION_PLACEHOLDER, content_digest, digested_path, integrity
+from ..core.files import write_atomic, write_if_missing
+from ..core.manifest import BundleOutput
+from ..errors import BuildError, BustAssetsError, BustAssetsWarning, LinkWarning
+from .digester import Digester
+from .linked import link_hint, link_source
+from .reuse import BuildCache, fingerprint
+from .sources import lookup, source_files
+from .webassets_api import build_leaf, flask_location
+
+# True while a bundle builds. Stock filters such as cssrewrite ask Flask-Assets'
+# resolver (so url_for) for the URLs of sources and outputs, and compute
+# relative paths from them: they must get the plain URLs stock Flask-Assets
+# gives them, never a digested name or a "not in the manifest" error.
+BUILDING: ContextVar[bool] = ContextVar("flask_bust_assets_building", default=False)
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """What a build needs to know, read from config in one place (extension.py)."""
+
+    manifest_path: str
+    versioning: str = "filename"  # or "query"
+    algorithm: str = "sha256"
+    length: int = 16
+    options: tuple[Any, ...] = ()  # other settings that change outputs (engines, licence, ...)
+
+
+@dataclass
+class BuiltFile:
+    """One output of a bundle: where it goes, its bytes, and its manifest entry."""
+
+    abspath: str
+    data: bytes | None  # None when reused from an earlier build: the file is on disk
+    entry: BundleOutput
+
+
+@dataclass
+class BundleResult:
+    """The outcome of building one named bundle."""
+
+    name: str
+    files: list[BuiltFile] = field(default_factory=list)
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    error: BuildError | None = None
+    sources: list[str] = field(default_factory=list)
+    reused: bool = False  # nothing it depends on changed since the last build
+    linked: bool = False  # has no output: its sources are linked one by one (linked.py)
+    fingerprint: str = ""
+
+    @property
+    def outputs(self) -> tuple[BundleOutput, ...]:
+        """The manifest entries of this bundle's files."""
+        return tuple(f.entry for f in self.files)
+
+
+def build_bundle(
+    env: Any,
+    name: str,
+    settings: BuildSettings,
+    cache: BuildCache | None = None,
+    digester: Digester | None = None,
+) -> BundleResult:
+    """Build bundle ``name`` in memory (or reuse the last build); errors go to ``result.error``."""
+    result = BundleResult(name=name)
+    started = time.perf_counter()
+    if cache is not None and _reuse(env, result, settings, cache, digester):
+        result.seconds = time.perf_counter() - started
+        return result
+    building = BUILDING.set(True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result.files = list(_build_files(env, name, settings, result.sources, digester))
+        except BuildError as exc:
+            result.error = exc
+        except BustAssetsError as exc:
+            result.error = BuildError(str(exc), bundle=name)
+        except (BundleError, FilterError, WebassetsBuildError, OSError, UnicodeDecodeError) as exc:
+            result.error = BuildError(f"{type(exc).__name__}: {exc}", bundle=name)
+        finally:
+            BUILDING.reset(building)
+    result.warnings = [str(w.message) for w in caught]
+    # Linked sources are static files: their digests follow the files they reference,
+    # which the bundle cache does not track, so such a bundle is never reused.
+    result.linked = any(issubclass(w.category, LinkWarning) for w in caught)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _reuse(env: Any, result: BundleResult, settings: BuildSettings, cache: BuildCache, digester: Any) -> bool:
+    try:
+        # Taken before the filters are set up, on this build and the next alike.
+        result.fingerprint = fingerprint(env, result.name, settings)
+    except (BustAssetsError, BundleError):
+        return False
+    entry = cache.bundle(result.name, result.fingerprint)
+    if entry is None:
+        return False
+    try:
+        for reference in entry["references"]:  # the CSS names them: the manifest must too
+            if digester is not None:
+                digester.queue(reference)
+    except (OSError, BustAssetsError):
+        return False
+    outputs = [BundleOutput(**out) for out in entry["outputs"]]
+    result.files = [BuiltFile(abspath, None, out) for abspath, out in zip(entry["abspaths"], outputs, strict=True)]
+    result.reused = True
+    return True
+
+
+def write_files(result: BundleResult, settings: BuildSettings) -> None:
+    """Write a built bundle's files; a digested name that exists already holds these bytes."""
+    for built in result.files:
+        if built.data is None:
+            continue  # reused: already on disk
+        if settings.versioning == "filename":
+            write_if_missing(built.abspath, built.data)
+        else:
+            write_atomic(built.abspath, built.data)
+
+
+def _build_files(
+    env: Any, name: str, settings: BuildSettings, seen: list[str], digester: Digester | None
+) -> Iterator[BuiltFile]:
+    bundle = lookup(env, name)
+    yield from _tree_files(bundle, wrap(env, bundle), name, settings, seen, digester)
+
+
+def _tree_files(
+    bundle: Any, ctx: Any, name: str, settings: BuildSettings, seen: list[str], digester: Digester | None
+) -> Iterator[BuiltFile]:
+    for leaf, extra_filters, leaf_ctx in bundle.iterbuild(ctx):
+        if leaf.output:
+            yield _built_file(leaf, extra_filters, leaf_ctx, name, settings, seen)
+            continue
+        if digester is None:  # the caller has no static roots to link the sources from
+            raise BuildError(f"has no output file; give it one, e.g. output='gen/{name}.%(version)s.css'", bundle=name)
+        warnings.warn(
+            link_hint(name, ", ".join(f.name or type(f).__name__ for f in leaf.filters)), LinkWarning, stacklevel=2
+        )
+        for _, item in leaf.resolve_contents(leaf_ctx, force=True):
+            if isinstance(item, Bundle):
+                yield from _tree_files(item, wrap(leaf_ctx, item), name, settings, seen, digester)
+            elif is_url(item):
+                warnings.warn(
+                    f"bundle {name!r} has no output; left out the external URL {item}", BustAssetsWarning, stacklevel=2
+                )
+            else:
+                _check_sources([item], name)
+                seen.append(item)
+                abspath, data, entry = link_source(item, digester, name)
+                yield BuiltFile(abspath=abspath, data=data, entry=entry)
+
+
+def _check_sources(sources: list[str], name: str) -> None:
+    for path in sources:
+        if not os.path.isfile(path):
+            raise BuildError(
+                f"source file {path} does not exist; fix the path in the bundle or create the file", bundle=name
+            )
+        if not os.access(path, os.R_OK):
+            raise BuildError(f"source file {path} is not readable; fix its permissions", bundle=name)
+
+
+def _built_file(
+    leaf: Any, extra_filters: Any, ctx: Any, name: str, settings: BuildSettings, seen: list[str]
+) -> BuiltFile:
+    sources = source_files(leaf, ctx)
+    seen.extend(sources)
+    _check_sources(sources, name)
+    data = build_leaf(leaf, ctx, extra_filters).encode("utf-8")
+    digest = content_digest(data, settings.algorithm, settings.length)
+    if settings.versioning == "filename":
+        path, query = digested_path(leaf.output, digest), ""
+    else:
+        path, query = leaf.output.replace(VERSION_PLACEHOLDER, digest), f"v={digest}"
+    abspath = ctx.resolver.resolve_output_to_path(ctx, path, leaf)
+    _check_inside_root(ctx, leaf.output, abspath, name)
+    entry = BundleOutput(
+        path=path,
+        digest=digest,
+        integrity=integrity(data),
+        size=len(data),
+        source_size=sum(os.path.getsize(p) for p in sources),
+        query=query,
+    )
+    return BuiltFile(abspath=abspath, data=data, entry=entry)
+
+
+def output_root(ctx: Any, output: str) -> str:
+    """The static folder an output path lands in (a blueprint's, the app's, or ASSETS_DIRECTORY)."""
+    location = flask_location(ctx, output)
+    return location[0] if location else str(ctx.directory)
+
+
+def _check_inside_root(ctx: Any, output: str, abspath: str, name: str) -> None:
+    root = os.path.realpath(output_root(ctx, output))
+    real = os.path.realpath(abspath)
+    if os.path.commonpath([root, real]) != root:
+        raise BuildError(
+            f"output {output!r} resolves to {real}, outside the static folder {root}; "
+            "give an output path inside it, e.g. 'gen/name.%(version)s.css'",
+            bundle=name,
+        )
