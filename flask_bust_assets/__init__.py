@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from . import cli as _cli  # noqa: F401  (our `flask assets` commands, on Flask-Assets' group)
-from .errors import BuildError, BustAssetsError, ConfigError, ManifestError, MinifyWarning, UnknownAssetError
+from .errors import (
+    BuildError,
+    BustAssetsError,
+    BustAssetsWarning,
+    ConfigError,
+    ManifestError,
+    MinifyWarning,
+    UnknownAssetError,
+    UnknownBundleError,
+    UnknownStaticFileError,
+)
 from .web.bundles import Bundle
 from .web.extension import BustAssets
 
@@ -12,8 +22,11 @@ __all__ = [
     "Bundle",
     "BustAssets",
     "BustAssetsError",
+    "BustAssetsWarning",
     "ConfigError",
     "ManifestError",
     "MinifyWarning",
     "UnknownAssetError",
+    "UnknownBundleError",
+    "UnknownStaticFileError",
 ]

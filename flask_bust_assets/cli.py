@@ -27,8 +27,10 @@ from flask.cli import ScriptInfo
 from .build.clean import DEFAULT_AGE, DEFAULT_KEEP
 from .build.report import as_json as report_json
 from .build.report import table as report_table
+from .build.sources import SourceWatch
 from .build.webassets_api import named_bundles
 from .errors import LOADING_FOR_COMMAND, BustAssetsError
+from .web import commands
 from .web.bundles import unknown_filter_message
 from .web.templating import STATE_KEY
 
@@ -94,7 +96,9 @@ def build(check_only: bool, quiet: bool, as_json: bool) -> None:
         return
     try:
         settings = state.settings.build
-        report = state.build(progress=None if quiet or as_json else _progress(len(named_bundles(state.env)) + 1))
+        report = commands.build(
+            state, progress=None if quiet or as_json else _progress(len(named_bundles(state.env)) + 1)
+        )
     except BustAssetsError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
@@ -146,7 +150,7 @@ def check() -> None:
     """Exit 1 if the manifest is stale against the sources; writes nothing (for CI and deploy hooks)."""
     state = _state()
     try:
-        problems = state.check()
+        problems = commands.check(state)
     except BustAssetsError as exc:
         raise click.ClickException(str(exc)) from exc
     if problems:
@@ -174,7 +178,7 @@ def clean(keep: int, age: int, dry_run: bool) -> None:
         click.get_current_context().invoke(_stock_clean)
         return
     try:
-        report = _state().clean(keep=keep, age=age, dry_run=dry_run)
+        report = commands.clean(_state(), keep=keep, age=age, dry_run=dry_run)
     except BustAssetsError as exc:
         raise click.ClickException(f"{exc} Nothing was removed.") from exc
     verb = "would remove" if dry_run else "removed"
@@ -192,20 +196,20 @@ def watch(interval: float) -> None:
     """Rebuild through the same pipeline whenever a source or static file changes (Ctrl+C stops)."""
     state = _state()
     click.echo(f"Watching {len(named_bundles(state.env))} bundles and the static folders; Ctrl+C to stop.")
-    last = None
+    watch, last = SourceWatch(state.env, None), None
     try:
         while True:
-            stamp = state.watch_stamp()
+            stamp = commands.watch_stamp(state, watch)
             if stamp != last:
                 last = stamp
-                report = state.build()
+                report = commands.build(state)
                 _print_report(report, state.settings.build.manifest_path, quiet=True)
                 if report.ok:
                     plain = report_table(report, lambda text, **_: text)[1:-1]  # rows only
                     for line in plain:
                         if line.endswith("built"):  # what this round rebuilt
                             click.echo(click.style(line, fg="green"))
-                last = state.watch_stamp()  # the build's own outputs are not changes
+                last = commands.watch_stamp(state, watch)  # the build's own outputs are not changes
             time.sleep(interval)
     except KeyboardInterrupt:
         click.echo("Stopped watching.")
@@ -217,7 +221,7 @@ def watch(interval: float) -> None:
 def publish(dry_run: bool) -> None:
     """Upload the current build to BUST_ASSETS_S3_BUCKET, skipping what is there, the manifest last."""
     try:
-        report = _state().publish(dry_run=dry_run)
+        report = commands.publish(_state(), dry_run=dry_run)
     except BustAssetsError as exc:
         raise click.ClickException(str(exc)) from exc
     verb = "would upload" if dry_run else "uploaded"

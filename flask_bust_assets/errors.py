@@ -41,15 +41,23 @@ class ManifestError(BustAssetsError):
 
 
 class UnknownAssetError(ManifestError, LookupError):
-    """A template asked for a bundle the manifest does not know."""
+    """A template asked for an asset nobody knows: catch this for either kind below."""
 
 
-class MinifyWarning(UserWarning):
-    """A file was minified by another engine than asked, or left as it was, to keep its meaning."""
+class UnknownBundleError(UnknownAssetError):
+    """A bundle name that is not registered, or not in the manifest."""
+
+
+class UnknownStaticFileError(UnknownAssetError):
+    """``url_for('static', ...)`` for a file the manifest does not know (strict mode)."""
 
 
 class BustAssetsWarning(UserWarning):
     """Something was left as written so that the build could go on; the message says what."""
+
+
+class MinifyWarning(BustAssetsWarning):
+    """A file was minified by another engine than asked, or left as it was, to keep its meaning."""
 
 
 class ReferenceWarning(BustAssetsWarning):

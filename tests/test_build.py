@@ -13,6 +13,7 @@ from flask_assets import Bundle
 
 from flask_bust_assets import BustAssets, BustAssetsError
 from flask_bust_assets.core.digest import content_digest, integrity
+from flask_bust_assets.web import commands
 
 from .helpers import make_app, write
 
@@ -31,7 +32,7 @@ def site(root: Path, config: dict[str, object] | None = None) -> tuple[Flask, Bu
 
 def build(app: Flask, assets: BustAssets):  # type: ignore[no-untyped-def]
     with app.app_context():
-        return app.extensions["bust_assets"].build()
+        return commands.build(app.extensions["bust_assets"])
 
 
 def test_output_is_named_by_the_digest_of_its_bytes(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from flask import Flask
 from flask_assets import Bundle
 
 from flask_bust_assets.build import filters
+from flask_bust_assets.web import commands
 
 from .helpers import make_app, write
 
@@ -44,7 +45,7 @@ def site(root: Path, config: dict[str, Any] | None = None) -> Flask:
 
 def build(app: Flask) -> Any:
     with app.app_context():
-        report = app.extensions["bust_assets"].build()
+        report = commands.build(app.extensions["bust_assets"])
     assert report.ok
     return report
 

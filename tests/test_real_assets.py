@@ -18,6 +18,7 @@ from flask_assets import Bundle
 from flask_bust_assets.core.digest import content_digest
 from flask_bust_assets.core.manifest import load
 from flask_bust_assets.css.references import find_references
+from flask_bust_assets.web import commands
 
 from .helpers import make_app, need_executable, npm_package
 
@@ -67,7 +68,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str
             assets.register(name, Bundle(logical, filters=f"bust_{kind}min", output=f"gen/{name}.%(version)s.{kind}"))
             sources[name] = logical
     with app.app_context():
-        report = app.extensions["bust_assets"].build()
+        report = commands.build(app.extensions["bust_assets"])
     assert not report.failed, [str(r.error) for r in report.failed]
     assert not [w for r in report.results for w in r.warnings]
     return root, sources
@@ -103,7 +104,7 @@ def test_alpine_survives_every_js_engine(tmp_path: Path, engine: str) -> None:
     logical = vendor(tmp_path, *ALPINE)
     assets.register("alpine", Bundle(logical, filters="bust_jsmin", output="gen/alpine.%(version)s.js"))
     with app.app_context():
-        report = app.extensions["bust_assets"].build()
+        report = commands.build(app.extensions["bust_assets"])
     assert not report.failed
     (out,) = load(str(tmp_path / "assets-manifest.json")).bundles["alpine"]
     assert out.size < out.source_size
@@ -126,7 +127,7 @@ def test_bootstrap_and_icons_references_all_resolve_to_digested_files(tmp_path: 
         ),
     )
     with app.app_context():
-        report = app.extensions["bust_assets"].build()
+        report = commands.build(app.extensions["bust_assets"])
     assert report.ok, [str(e) for e in report.static.errors] + [str(r.error) for r in report.failed]
     (out,) = load(str(tmp_path / "assets-manifest.json")).bundles["site"]
     output = tmp_path / "static" / out.path

@@ -14,6 +14,8 @@ import pytest
 from flask import Flask
 from flask_assets import Bundle
 
+from flask_bust_assets.web import commands
+
 from .helpers import http, make_app, serve, write
 
 CSS = "".join(f".c{i} {{ color: #{i:06x}; margin: {i}px }}\n" for i in range(200))  # compresses well
@@ -28,7 +30,7 @@ def site(root: Path) -> Flask:
     app, assets = make_app(root)
     assets.register("css", Bundle("css/site.css", filters="bust_cssmin", output="gen/site.%(version)s.css"))
     with app.app_context():
-        assert app.extensions["bust_assets"].build().ok
+        assert commands.build(app.extensions["bust_assets"]).ok
     return app
 
 

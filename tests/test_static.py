@@ -17,6 +17,7 @@ from flask_assets import Bundle
 
 from flask_bust_assets import BustAssets, UnknownAssetError
 from flask_bust_assets.css.references import find_references
+from flask_bust_assets.web import commands
 
 from .helpers import make_app, write
 
@@ -58,7 +59,7 @@ def site(root: Path, config: dict[str, Any] | None = None) -> tuple[Flask, BustA
 
 def build(app: Flask) -> Any:
     with app.app_context():
-        return app.extensions["bust_assets"].build()
+        return commands.build(app.extensions["bust_assets"])
 
 
 def manifest(root: Path) -> dict[str, Any]:

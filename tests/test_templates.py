@@ -17,6 +17,7 @@ from flask import Flask, render_template_string
 from flask_assets import Bundle
 
 from flask_bust_assets import BustAssets, ManifestError, UnknownAssetError
+from flask_bust_assets.web import commands
 
 from .helpers import make_app, write
 
@@ -38,7 +39,7 @@ def built_site(root: Path, config: dict[str, Any] | None = None, app: Flask | No
         app, assets = make_app(root, config)
         register(assets)
     with app.app_context():
-        assert app.extensions["bust_assets"].build().manifest_written
+        assert commands.build(app.extensions["bust_assets"]).manifest_written
     return app
 
 

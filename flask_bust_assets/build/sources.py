@@ -10,18 +10,18 @@ from webassets.bundle import Bundle, wrap
 from webassets.utils import is_url
 
 from ..core.digest import VERSION_PLACEHOLDER, digested_path
-from ..errors import UnknownAssetError, closest
+from ..errors import UnknownBundleError, closest
 from .digester import Digester, stamp
 from .webassets_api import forget_depends, named_bundles
 
 
 def lookup(env: Any, name: str) -> Bundle:
-    """The registered bundle ``name``; UnknownAssetError naming it, and the closest names, if there is none."""
+    """The registered bundle ``name``; UnknownBundleError naming it, and the closest names, if there is none."""
     try:
         return env[name]
     except KeyError:
         hint = closest(name, named_bundles(env))
-        raise UnknownAssetError(
+        raise UnknownBundleError(
             f"Bundle {name!r} is not registered.{hint} Register it with assets.register()."
         ) from None
 

@@ -1,43 +1,45 @@
-"""What the CLI commands do to an app's state: build, check, clean, publish, watch."""
+"""What the `flask assets` commands do, on one app's BustState: build, check, clean, publish, watch.
+
+BustState does not know this module: the CLI (and tests) call these functions,
+which hand the build layer explicit arguments.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-from urllib.parse import unquote, urlsplit
-
-from webassets.bundle import ContextWrapper
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from ..build.check import stale
 from ..build.clean import CleanReport
 from ..build.clean import clean as clean_generations
+from ..build.locations import manifest_files
 from ..build.pipeline import BuildReport, build_all
 from ..build.reuse import BuildCache
 from ..build.sources import SourceWatch
 from ..build.static import StaticPlan
-from ..build.webassets_api import flask_location, named_bundles
+from ..build.webassets_api import named_bundles
 from ..core import manifest
-from ..core.manifest import ManifestData
-from ..core.static import StaticRoot
 from ..errors import ConfigError
 from ..publish import PublishReport, client, uploads_for
 from ..publish import publish as upload
 
+if TYPE_CHECKING:  # BustState does not import this module: no cycle
+    from .state import BustState
 
-def build(state: Any, progress: Callable[[str], None] | None = None) -> BuildReport:
-    """Build every bundle and static file, reusing what the last build learnt (buildcache.py)."""
+
+def build(state: BustState, progress: Callable[[str], None] | None = None) -> BuildReport:
+    """Build every bundle and static file, reusing what the last build learnt (build/reuse.py)."""
     settings = state.settings
-    cache_folder = state.app.config.get("ASSETS_CACHE")
-    cache = BuildCache(cache_folder if isinstance(cache_folder, str) else None)
+    cache = BuildCache(settings.cache_folder)
     digester = state.start_build(cache.files)
     plan = StaticPlan(digester, state.selection, digest_all=settings.static.enabled)
     return build_all(state.env, settings.build, plan, cache, progress)
 
 
-def check(state: Any) -> list[str]:
+def check(state: BustState) -> list[str]:
     """Why the manifest is stale against the sources; empty if it is up to date. Writes nothing."""
     settings = state.settings
     plan = StaticPlan(state.digester, state.selection, digest_all=settings.static.enabled)
@@ -45,7 +47,7 @@ def check(state: Any) -> list[str]:
     return stale(state.env, settings.build, plan, roots=roots)
 
 
-def clean(state: Any, *, keep: int, age: float, dry_run: bool = False) -> CleanReport:
+def clean(state: BustState, *, keep: int, age: float, dry_run: bool = False) -> CleanReport:
     """Retire old generations (see clean.py); refuses without a manifest to protect."""
     path = state.settings.build.manifest_path
     data = manifest.load(path)  # ManifestError: nothing is known to be current
@@ -58,15 +60,11 @@ def clean(state: Any, *, keep: int, age: float, dry_run: bool = False) -> CleanR
         keep=keep,
         age=age,
         dry_run=dry_run,
-        temp_folders=tuple(
-            folder
-            for folder in (os.path.dirname(path), state.app.config.get("ASSETS_CACHE"))
-            if isinstance(folder, str)
-        ),
+        temp_folders=tuple(f for f in (os.path.dirname(path), state.settings.cache_folder) if f),
     )
 
 
-def publish(state: Any, *, dry_run: bool = False) -> PublishReport:
+def publish(state: BustState, *, dry_run: bool = False) -> PublishReport:
     """Upload the current build to BUST_ASSETS_S3_BUCKET (see publish.py), the manifest last."""
     settings = state.settings
     if settings.build.versioning != "filename":
@@ -94,7 +92,7 @@ def publish(state: Any, *, dry_run: bool = False) -> PublishReport:
     )
 
 
-def watch_stamp(state: Any, watch: SourceWatch) -> tuple[Any, ...]:
+def watch_stamp(state: BustState, watch: SourceWatch) -> tuple[Any, ...]:
     """Sizes and mtimes of every bundle source and static file: changes when any does."""
     stamps: list[Any] = [watch.stamp(name) for name in sorted(named_bundles(state.env))]
     for root in state.digester.roots:
@@ -105,40 +103,3 @@ def watch_stamp(state: Any, watch: SourceWatch) -> tuple[Any, ...]:
                     st = os.stat(path)
                     stamps.append((path, st.st_mtime_ns, st.st_size))
     return tuple(stamps)
-
-
-@dataclass(frozen=True)
-class ManifestFile:
-    """A file the manifest names: where it is on disk and where it is served."""
-
-    abspath: str
-    endpoint: str | None  # the static endpoint serving it; None for ASSETS_DIRECTORY outputs
-    filename: str  # its name under that endpoint
-    url_path: str  # for ASSETS_DIRECTORY outputs: the path under ASSETS_URL
-
-
-def manifest_files(data: ManifestData, env: Any, roots: list[StaticRoot]) -> list[ManifestFile]:
-    """Every file the manifest names, bundle outputs included."""
-    ctx = ContextWrapper(env)
-    found = []
-    for outputs in data.bundles.values():
-        for out in outputs:
-            abspath = env.resolver.resolve_output_to_path(ctx, out.path, None)
-            location = flask_location(ctx, out.path)
-            if location is not None:
-                found.append(ManifestFile(abspath, location[2], location[1], ""))
-            else:  # ASSETS_DIRECTORY / ASSETS_URL: served where webassets says
-                url = urlsplit(env.resolver.resolve_output_to_url(ctx, out.path)).path
-                found.append(ManifestFile(abspath, None, out.path, url))
-    folders = {root.endpoint: root.folder for root in roots}
-    for endpoint, entries in data.files.items():
-        for entry in entries.values():
-            if endpoint in folders:
-                abspath = os.path.join(folders[endpoint], *entry.path.split("/"))
-                found.append(ManifestFile(abspath, endpoint, entry.path, ""))
-    return found
-
-
-def known_names(data: ManifestData, env: Any, roots: list[StaticRoot]) -> frozenset[tuple[str, str]]:
-    """(endpoint, filename) of every digested file the manifest names that a static endpoint serves."""
-    return frozenset((f.endpoint, f.filename) for f in manifest_files(data, env, roots) if f.endpoint)

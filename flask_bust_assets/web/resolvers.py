@@ -12,7 +12,7 @@ from collections.abc import Callable, Hashable
 from typing import Protocol
 
 from ..core.manifest import BundleOutput, ManifestData
-from ..errors import UnknownAssetError, closest
+from ..errors import UnknownBundleError, closest
 
 Outputs = tuple[BundleOutput, ...]
 logger = logging.getLogger("flask_bust_assets")
@@ -45,7 +45,7 @@ class ManifestResolver:
                 fix = "It was registered after the last build: run `flask assets build`."
             else:
                 fix = "Register it with assets.register() and run `flask assets build`."
-            raise UnknownAssetError(
+            raise UnknownBundleError(
                 f"Bundle {name!r} is not in the manifest {self._manifest_path}."
                 f"{closest(name, [*self._bundles, *registered])} {fix}"
             ) from None
@@ -78,39 +78,3 @@ class LiveResolver:
             outputs = self._build(name)
             self._known[name] = (stamp, outputs)
             return outputs
-
-
-StaticLookup = Callable[[str, str], "tuple[str, str] | None"]
-
-
-class StaticResolver:
-    """Answers ``url_for('static', filename=...)``: the digested filename and query.
-
-    ``lookup(endpoint, filename)`` is a dict lookup in production and a live
-    digest in development; ``passes(endpoint, filename)`` says a name is fine
-    as it is (already digested, excluded, a bundle output). Anything else is
-    handled by the ``missing`` policy: "warn" (the plain URL, as Flask links it,
-    and one logged warning per name) or "error" (BUST_ASSETS_STRICT).
-    """
-
-    def __init__(self, lookup: StaticLookup, *, passes: Callable[[str, str], bool], missing: str, hint: str) -> None:
-        self._lookup = lookup
-        self._passes = passes
-        self._missing = missing
-        self._hint = hint
-        self._warned: set[tuple[str, str]] = set()
-
-    def static_file(self, endpoint: str, filename: str) -> tuple[str, str] | None:
-        """(filename, query) to build the URL with, or None to leave it as asked."""
-        found = self._lookup(endpoint, filename)
-        if found is not None or self._passes(endpoint, filename):
-            return found
-        message = f"Static file {filename!r} (endpoint {endpoint!r}) {self._hint}"
-        if self._missing == "warn":
-            if (endpoint, filename) not in self._warned and len(self._warned) < WARNED_LIMIT:
-                self._warned.add((endpoint, filename))
-                logger.warning("%s Linking it under its plain name.", message)
-            return None
-        raise UnknownAssetError(
-            message + " Set BUST_ASSETS_MISSING_STATIC = 'warn' to link such files under their plain name."
-        )

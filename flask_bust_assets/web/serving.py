@@ -6,12 +6,14 @@ so URLs, ``SCRIPT_NAME`` and blueprint prefixes keep working as Flask routes the
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 import os
 import threading
 from collections.abc import Callable
+from typing import Any
 
-from flask import Response, abort, request, send_file
+from flask import Flask, Response, abort, request, send_file
 from werkzeug.security import safe_join
 
 from ..core.digest import FOREVER, content_digest, split_digested_path
@@ -87,3 +89,35 @@ def send_static(
     if available:
         response.vary.add("Accept-Encoding")
     return response
+
+
+def install_views(
+    app: Flask,
+    roots: list[StaticRoot],
+    *,
+    is_known: Callable[[str, str], bool],
+    verifier: DigestVerifier,
+    length: int,
+    plain_max_age: int,
+) -> None:
+    """Serve every static endpoint (``static``, ``<blueprint>.static``) through ``send_static``."""
+    for root in roots:
+        serve = functools.partial(
+            send_static, root, is_known=is_known, verifier=verifier, length=length, plain_max_age=plain_max_age
+        )
+        app.view_functions[root.endpoint] = _view_like(app.view_functions[root.endpoint], serve)
+
+
+def _view_like(original: Callable[..., Any], serve: Callable[[str], Any]) -> Callable[..., Any]:
+    """A view function that serves through ``serve`` yet looks like ``original``.
+
+    CSRFProtect, Flask-Limiter, login and admin extensions identify views by
+    ``__module__`` and ``__name__`` (exempt lists, per-view limits) on every
+    request: the replacement must answer to the same names as Flask's own view.
+    """
+
+    @functools.wraps(original)
+    def view(filename: str, **_: Any) -> Any:
+        return serve(filename)
+
+    return view

@@ -51,6 +51,7 @@ class Settings:
     build: BuildSettings
     static: StaticSettings
     auto_build: bool
+    cache_folder: str | None  # ASSETS_CACHE when it is a folder path (our build cache lives there too)
     strict: bool  # BUST_ASSETS_STRICT: no start without a manifest; missing static files are errors
     debug: bool  # ASSETS_DEBUG: source URLs, through webassets' own path
     publish: PublishSettings
@@ -115,6 +116,7 @@ def read_settings(app: Flask) -> Settings:
         ),
         static=static,
         auto_build=bool(config["ASSETS_AUTO_BUILD"]),
+        cache_folder=cache if isinstance(cache, str) else None,
         strict=strict,
         debug=bool(config.get("ASSETS_DEBUG", False)),
         publish=PublishSettings(

@@ -17,7 +17,7 @@ from webassets.utils import is_url
 
 from ..build.webassets_api import named_bundles
 from ..core.digest import integrity
-from ..errors import UnknownAssetError, closest
+from ..errors import UnknownBundleError, closest
 
 STATE_KEY = "bust_assets"
 
@@ -74,7 +74,7 @@ class BustAssetsExtension(AssetsExtension):  # type: ignore[misc]
 
 
 def _refuse_unknown(env: Any, names: list[Any]) -> None:
-    """UnknownAssetError for a name that is neither a registered bundle nor a source file.
+    """UnknownBundleError for a name that is neither a registered bundle nor a source file.
 
     ``{% assets "name" %}`` also accepts file paths (webassets bundles them on the
     fly), so a mistyped bundle name would otherwise surface as a missing file.
@@ -87,7 +87,7 @@ def _refuse_unknown(env: Any, names: list[Any]) -> None:
         except (OSError, ValueError, BundleError):
             found = False
         if not found:
-            raise UnknownAssetError(
+            raise UnknownBundleError(
                 f"Bundle {name!r} is not registered, nor is it a source file.{closest(name, named_bundles(env))} "
                 "Register it with assets.register(), or fix the file path."
             )

@@ -17,6 +17,7 @@ import pytest
 from flask import Flask, render_template_string
 
 from flask_bust_assets import BustAssets
+from flask_bust_assets.web import commands
 
 from ..helpers import npm_package, serve
 from .conftest import DIGESTED, Tab
@@ -37,7 +38,7 @@ def ckeditor_site(root: Path, config: dict[str, object]) -> Flask:
     BustAssets(app)
     app.add_url_rule("/", "index", lambda: render_template_string(PAGE))
     with app.app_context():
-        assert app.extensions["bust_assets"].build().ok
+        assert commands.build(app.extensions["bust_assets"]).ok
     return app
 
 

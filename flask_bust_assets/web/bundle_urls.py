@@ -1,0 +1,82 @@
+"""Bundle URLs for templates: a resolver's manifest entries as URLs, built once per script root."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, has_request_context, request, url_for
+from webassets.bundle import ContextWrapper
+
+from ..build.webassets_api import flask_location, named_bundles
+from ..core.manifest import BundleOutput
+from .resolvers import Resolver
+
+URL_CACHE_LIMIT = 1024  # script roots x bundles; a proxy header must not grow it forever
+
+Url = tuple[str, BundleOutput]
+
+
+class BundleUrls:
+    """(URL, manifest entry) for every output of a bundle: what the tag and helpers render.
+
+    The hot path: in production a dictionary lookup, as URLs are built through
+    ``url_for`` (so SCRIPT_NAME and blueprint prefixes apply) once per bundle and
+    script root, and reused until the resolver gives new outputs.
+    """
+
+    def __init__(self, app: Flask, env: Any, resolver: Resolver, *, debug: bool) -> None:
+        self._app = app
+        self._env = env
+        self._resolver = resolver
+        self._debug = debug  # ASSETS_DEBUG: source URLs, through webassets' own path
+        self._urls: dict[tuple[str, str], tuple[tuple[BundleOutput, ...], list[Url]]] = {}
+        self._extras: dict[str, Any] = {}
+
+    def urls(self, name: str) -> list[Url]:
+        """(URL, manifest entry) for every output of bundle ``name``."""
+        outputs = self._resolver.bundle_outputs(name)
+        script_name = None if self._app.url_map.host_matching else _script_name()
+        if script_name is None:  # outside a request, or URLs that depend on the host
+            return [(self._output_url(entry), entry) for entry in outputs]
+        key = (name, script_name)
+        cached = self._urls.get(key)
+        if cached is not None and cached[0] is outputs:  # a rebuild gives a new tuple
+            return cached[1]
+        result = [(self._output_url(entry), entry) for entry in outputs]
+        if len(self._urls) >= URL_CACHE_LIMIT:
+            self._urls.clear()
+        self._urls[key] = (outputs, result)
+        return result
+
+    def tag_parts(self, names: list[Any]) -> list[tuple[str, str, Any]] | None:
+        """(ASSET_URL, ASSET_SRI, EXTRA) for each output of each bundle, for ``{% assets %}``.
+
+        None unless every name is a registered bundle and ASSETS_DEBUG is off:
+        webassets' own path answers those.
+        """
+        named = named_bundles(self._env)
+        if not names or self._debug or not all(isinstance(n, str) and n in named for n in names):
+            return None
+        parts: list[tuple[str, str, Any]] = []
+        for name in names:
+            extra = self._extras.get(name)
+            if extra is None:
+                extra = self._extras[name] = named[name].extra
+            parts.extend((url, entry.integrity, extra) for url, entry in self.urls(name))
+        return parts
+
+    def _output_url(self, entry: BundleOutput) -> str:
+        ctx = ContextWrapper(self._env)
+        location = flask_location(ctx, entry.path)
+        if location is not None:
+            url = url_for(location[2], filename=location[1])
+        else:  # ASSETS_DIRECTORY / ASSETS_URL: webassets builds the URL
+            url = self._env.resolver.resolve_output_to_url(ctx, entry.path)
+        return f"{url}?{entry.query}" if entry.query else url
+
+
+def _script_name() -> str | None:
+    """The request's SCRIPT_NAME (None outside a request): what our URLs depend on."""
+    if not has_request_context():
+        return None
+    return str(request.environ.get("SCRIPT_NAME", ""))

@@ -1,0 +1,51 @@
+"""Development, or no manifest yet: build a bundle or digest a static file when a render asks."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from ..build.bundle import BuildSettings, build_bundle, write_files
+from ..build.digester import Digester
+from ..build.static import write_digested
+from ..core.manifest import BundleOutput
+from ..core.static import StaticRoot
+
+
+class LiveBuilder:
+    """Builds and writes what a render needs, through the same pipeline as `flask assets build`.
+
+    ``digester()`` gives the app's current digester: a build in this process
+    (``flask assets watch``) replaces it, and the filters use the same one.
+    """
+
+    def __init__(self, env: Any, settings: BuildSettings, digester: Callable[[], Digester]) -> None:
+        self._env = env
+        self._settings = settings
+        self._digester = digester
+
+    def bundle(self, name: str) -> tuple[BundleOutput, ...]:
+        """Build bundle ``name`` and write its files and the files its CSS references."""
+        digester = self._digester()
+        result = build_bundle(self._env, name, self._settings, digester=digester)
+        referenced = digester.take_pending()
+        if result.error is not None:
+            raise result.error
+        for digested in referenced:
+            write_digested(digested)
+        write_files(result, self._settings)
+        return result.outputs
+
+    def static_file(self, root: StaticRoot | None, filename: str) -> tuple[str, str] | None:
+        """(digested filename, query) of a file in ``root``, written with what it references; None if absent."""
+        if root is None:
+            return None
+        abspath = os.path.join(root.folder, *filename.split("/"))
+        if root.logical_path(abspath) is None or not os.path.isfile(abspath):
+            return None
+        digester = self._digester()
+        digested = digester.file(abspath)
+        for referenced in [digested, *digester.take_pending()]:
+            write_digested(referenced)
+        return digested.path, digested.query
