@@ -11,50 +11,16 @@ from __future__ import annotations
 
 import os
 import threading
-import warnings
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ..core.digest import content_digest, digested_path, integrity
-from ..core.static import StaticRoot, relative_url, url_of
+from ..core.stamps import Stamp, stamp, still_valid
+from ..core.static import StaticRoot, locate, relative_url, url_of
 from ..css import references as cssurls
 from ..css import tokens as csstokens
-from ..errors import BuildError, ReferenceWarning
-
-Stamp = tuple[str, int, int]  # real path, mtime_ns, size
-
-
-@dataclass(frozen=True)
-class DigestedFile:
-    """A static file as the browser will receive it, and the name it is served under."""
-
-    root: StaticRoot
-    logical: str  # img/logo.png
-    path: str  # img/logo.<digest>.png; the logical path itself under query-string versioning
-    query: str  # "v=<digest>" under query-string versioning, else ""
-    digest: str
-    integrity: str
-    size: int
-    data: bytes | None  # None when known from an earlier build: read() fetches it from disk
-    references: tuple[DigestedFile, ...] = ()  # files its rewritten CSS names
-
-    @property
-    def abspath(self) -> str:
-        """Where the digested file lives on disk."""
-        return os.path.join(self.root.folder, *self.path.split("/"))
-
-    @property
-    def source(self) -> str:
-        """The original file it was digested from."""
-        return os.path.join(self.root.folder, *self.logical.split("/"))
-
-    def read(self) -> bytes:
-        """The bytes the browser receives."""
-        if self.data is not None:
-            return self.data
-        with open(self.abspath, "rb") as handle:
-            return handle.read()
+from ..css.targets import ReferenceTargets
+from ..errors import BuildError
+from .digested import DigestedFile, from_record
 
 
 class Digester:
@@ -75,7 +41,7 @@ class Digester:
         self._algorithm = algorithm
         self._length = length
         self._versioning = versioning
-        self._missing_reference = missing_reference
+        self._targets = ReferenceTargets(self.roots, missing_reference)
         self._memo: dict[str, tuple[tuple[Stamp, ...], DigestedFile]] = {}
         self._source_deps: dict[str, tuple[Stamp, ...]] = {}
         self._rewrites: dict[tuple[str, str], tuple[str, str, tuple[Stamp, ...], tuple[DigestedFile, ...]]] = {}
@@ -90,11 +56,7 @@ class Digester:
 
     def locate(self, abspath: str) -> tuple[StaticRoot, str] | None:
         """The root holding ``abspath`` and its logical path there, or None."""
-        for root in self.roots:
-            logical = root.logical_path(abspath)
-            if logical is not None:
-                return root, logical
-        return None
+        return locate(self.roots, abspath)
 
     def file(self, abspath: str) -> DigestedFile:
         """The digested form of a static file; raises OSError if it cannot be read."""
@@ -183,16 +145,7 @@ class Digester:
         """What this digester learnt, to hand to the next build's Digester(known=...)."""
         with self._lock:
             exported = dict(self._known)
-            for real, (stamps, f) in self._memo.items():
-                exported[real] = {
-                    "stamps": [list(stamp) for stamp in stamps],
-                    "path": f.path,
-                    "query": f.query,
-                    "digest": f.digest,
-                    "integrity": f.integrity,
-                    "size": f.size,
-                    "references": [r.source for r in f.references],
-                }
+            exported.update((real, f.record(stamps)) for real, (stamps, f) in self._memo.items())
             return exported
 
     def _remembered(self, real: str) -> DigestedFile | None:
@@ -210,10 +163,7 @@ class Digester:
             references = tuple(self.file(ref) for ref in known["references"])
         except (OSError, BuildError):
             return None
-        result = DigestedFile(
-            root, logical, known["path"], known["query"], known["digest"], known["integrity"], known["size"], None,
-            references,
-        )  # fmt: skip
+        result = from_record(known, root, logical, references)
         self._memo[real] = (stamps, result)
         return result
 
@@ -244,7 +194,7 @@ class Digester:
         output = self.locate(os.path.join(output_dir, "x"))
 
         def replace(ref: cssurls.Reference) -> str | None:
-            target = self._resolve(ref, source)
+            target = self._targets.resolve(ref, source, self._stack, lenient=self._lenient)
             if target is None:
                 return None
             digested = self.file(target)
@@ -259,59 +209,6 @@ class Digester:
 
         rewritten = cssurls.rewrite(text, found, replace)
         return rewritten, tuple(dict.fromkeys(deps)), tuple(references)
-
-    def _resolve(self, ref: cssurls.Reference, source: str) -> str | None:
-        """The referenced file's path, or None to leave the reference as written."""
-        where = f"{source} line {ref.line}: {ref.path!r}"
-        if ref.path.startswith("/"):
-            root = next((r for r in self.roots if ref.path.startswith(r.url_prefix)), None)
-            if root is None:
-                self._missing(f"{where} matches no static URL prefix ({self._prefixes()})")
-                return None
-            target = os.path.join(root.folder, *ref.path[len(root.url_prefix) :].split("/"))
-        else:
-            target = os.path.join(os.path.dirname(source), *ref.path.split("/"))
-        if self.locate(target) is None:
-            # Never read, copied or digested: it may be ../../../../etc/passwd.
-            self._missing(f"{where} resolves outside every static folder")
-            return None
-        if not os.path.isfile(target):
-            self._missing(f"{where} points to {os.path.normpath(target)}, which does not exist")
-            return None
-        real = os.path.realpath(target)
-        if real in self._stack:
-            cycle = " -> ".join(os.path.basename(p) for p in [*self._stack, real])
-            warnings.warn(f"{where}: reference cycle {cycle}; left as written", ReferenceWarning, stacklevel=2)
-            return None
-        return real
-
-    def _missing(self, message: str) -> None:
-        if self._lenient:
-            return None
-        if self._missing_reference == "warn":
-            warnings.warn(f"{message}; left as written", ReferenceWarning, stacklevel=3)
-            return None
-        raise BuildError(
-            f"{message}. Fix the reference, or set BUST_ASSETS_MISSING_REFERENCE = 'warn' "
-            "to leave such references as written."
-        )
-
-    def _prefixes(self) -> str:
-        return ", ".join(r.url_prefix for r in self.roots)
-
-
-def stamp(path: str) -> Stamp:
-    """(path, mtime_ns, size) of a file; -1s when it is missing. Cheap change detection."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return (path, -1, -1)
-    return (path, st.st_mtime_ns, st.st_size)
-
-
-def still_valid(stamps: Iterable[Sequence[Any]]) -> bool:
-    """True if every file still has the stamp recorded for it."""
-    return all(stamp(path) == (path, mtime, size) for path, mtime, size in stamps)
 
 
 def _decode(data: bytes, path: str) -> str:

@@ -13,8 +13,9 @@ from typing import Any
 from ..core import generations, manifest
 from ..core.files import exclusive_lock
 from ..core.manifest import ManifestData
+from ..core.stamps import stamp
 from .bundle import BuildSettings, BundleResult, build_bundle, write_files
-from .digester import Digester, stamp
+from .digester import Digester
 from .reuse import BuildCache
 from .static import StaticPlan, StaticReport, digest_static, static_entries, write_digested
 from .variants import compress_all

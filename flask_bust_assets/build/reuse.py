@@ -17,8 +17,8 @@ from typing import Any
 from webassets.bundle import Bundle, wrap
 
 from ..core.files import write_atomic
+from ..core.stamps import still_valid
 from ..minify.engines import distribution_version
-from .digester import still_valid
 from .sources import lookup
 
 FILE = "flask-bust-assets-build.json"

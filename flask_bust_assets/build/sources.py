@@ -10,8 +10,9 @@ from webassets.bundle import Bundle, wrap
 from webassets.utils import is_url
 
 from ..core.digest import VERSION_PLACEHOLDER, digested_path
+from ..core.stamps import stamp
 from ..errors import UnknownBundleError, closest
-from .digester import Digester, stamp
+from .digester import Digester
 from .webassets_api import forget_depends, named_bundles
 
 

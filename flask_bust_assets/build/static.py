@@ -12,7 +12,8 @@ from ..core.files import write_if_missing
 from ..core.manifest import StaticFile
 from ..core.static import Selection
 from ..errors import BuildError
-from .digester import DigestedFile, Digester
+from .digested import DigestedFile
+from .digester import Digester
 
 
 @dataclass

@@ -79,6 +79,15 @@ class Selection:
                     yield abspath
 
 
+def locate(roots: list[StaticRoot], abspath: str) -> tuple[StaticRoot, str] | None:
+    """The first of ``roots`` holding ``abspath``, and its logical path there, or None."""
+    for root in roots:
+        logical = root.logical_path(abspath)
+        if logical is not None:
+            return root, logical
+    return None
+
+
 def url_of(root: StaticRoot, logical: str) -> str:
     """The root-relative URL path of a logical path: ``/static/img/logo.png``."""
     return root.url_prefix + logical

@@ -1,0 +1,64 @@
+"""DigestedFile: a static file as the browser receives it, and how a build remembers it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.stamps import Stamp
+from ..core.static import StaticRoot
+
+
+@dataclass(frozen=True)
+class DigestedFile:
+    """A static file as the browser will receive it, and the name it is served under."""
+
+    root: StaticRoot
+    logical: str  # img/logo.png
+    path: str  # img/logo.<digest>.png; the logical path itself under query-string versioning
+    query: str  # "v=<digest>" under query-string versioning, else ""
+    digest: str
+    integrity: str
+    size: int
+    data: bytes | None  # None when known from an earlier build: read() fetches it from disk
+    references: tuple[DigestedFile, ...] = ()  # files its rewritten CSS names
+
+    @property
+    def abspath(self) -> str:
+        """Where the digested file lives on disk."""
+        return os.path.join(self.root.folder, *self.path.split("/"))
+
+    @property
+    def source(self) -> str:
+        """The original file it was digested from."""
+        return os.path.join(self.root.folder, *self.logical.split("/"))
+
+    def read(self) -> bytes:
+        """The bytes the browser receives."""
+        if self.data is not None:
+            return self.data
+        with open(self.abspath, "rb") as handle:
+            return handle.read()
+
+    def record(self, stamps: tuple[Stamp, ...]) -> dict[str, Any]:
+        """What the next build needs to trust this answer while ``stamps`` hold (JSON-ready)."""
+        return {
+            "stamps": [list(stamp) for stamp in stamps],
+            "path": self.path,
+            "query": self.query,
+            "digest": self.digest,
+            "integrity": self.integrity,
+            "size": self.size,
+            "references": [r.source for r in self.references],
+        }
+
+
+def from_record(
+    record: dict[str, Any], root: StaticRoot, logical: str, references: tuple[DigestedFile, ...]
+) -> DigestedFile:
+    """The DigestedFile a record describes; its bytes are read from disk when needed."""
+    return DigestedFile(
+        root, logical, record["path"], record["query"], record["digest"], record["integrity"], record["size"], None,
+        references,
+    )  # fmt: skip
