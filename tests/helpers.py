@@ -39,6 +39,26 @@ def need_executable(name: str) -> str:
     pytest.skip(f"{name} is not installed")
 
 
+def clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment minus FLASK_* variables (a developer's shell may set
+    FLASK_APP or FLASK_DEBUG), plus ``extra``: what a `flask` subprocess of a test sees."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")} | extra
+
+
+def run_flask(
+    cwd: Path, *args: str, app: str = "app", env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """The real `flask --app APP ARGS` in ``cwd``, as a user runs it; output captured as text."""
+    return subprocess.run(
+        [FLASK, "--app", app, *args],
+        cwd=cwd,
+        env=clean_env() if env is None else env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 def write(root: Path, rel: str, text: str) -> Path:
     """Write ``text`` to ``root/rel``, creating folders."""
     path = root / rel

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from .helpers import REQUIRE_E2E, free_port, wait_for_http
+from .helpers import REQUIRE_E2E, clean_env, free_port, wait_for_http
 
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 
@@ -60,4 +59,4 @@ def public_bucket(endpoint: str, name: str) -> None:
 
 
 def env_with_credentials() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")} | CREDENTIALS
+    return clean_env() | CREDENTIALS

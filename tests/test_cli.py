@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import subprocess
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 from flask_assets import Bundle
 
-from .helpers import FLASK, make_app, write
+from .helpers import FLASK, clean_env, make_app, run_flask, write
 
 APP = """
 from flask import Flask
@@ -44,10 +43,7 @@ def project(root: Path, extra: str = "") -> Path:
 
 
 def flask(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
-    return subprocess.run(
-        [FLASK, "--app", "app", *args], cwd=root, env=env, capture_output=True, text=True, timeout=120
-    )
+    return run_flask(root, *args)
 
 
 def test_build_prints_a_table_and_writes_the_manifest(tmp_path: Path) -> None:
@@ -88,7 +84,7 @@ def test_build_json_and_quiet(tmp_path: Path) -> None:
 
 def test_watch_rebuilds_on_change(tmp_path: Path) -> None:
     project(tmp_path)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    env = clean_env()
     proc = subprocess.Popen(
         [FLASK, "--app", "app", "assets", "watch", "--interval", "0.1"],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

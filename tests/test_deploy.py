@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import signal
 import subprocess
@@ -14,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from .helpers import FLASK, write
+from .helpers import FLASK, clean_env, run_flask, write
 
 APP = """
 import os
@@ -47,10 +46,7 @@ def project(root: Path, css: str = "body { color: red }\n") -> Path:
 
 
 def flask(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")} | env
-    return subprocess.run(
-        [FLASK, "--app", "app", *args], cwd=root, env=environ, capture_output=True, text=True, timeout=300
-    )
+    return run_flask(root, *args, env=clean_env(**env))
 
 
 def manifest_files(root: Path) -> set[Path]:
@@ -137,7 +133,7 @@ def test_check_passes_when_up_to_date_fails_when_stale_and_writes_nothing(tmp_pa
 
 def test_two_builds_racing_leave_a_consistent_manifest(tmp_path: Path) -> None:
     project(tmp_path)
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    environ = clean_env()
     for colour in ("red", "green", "blue"):
         write(tmp_path, "static/css/a.css", f"body {{ color: {colour} }}\n")
         racers = [
@@ -156,7 +152,7 @@ def test_two_builds_racing_leave_a_consistent_manifest(tmp_path: Path) -> None:
 
 def test_sigkill_at_any_moment_of_a_build_leaves_a_consistent_build(tmp_path: Path) -> None:
     project(tmp_path)
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    environ = clean_env()
 
     def start(round_: int) -> subprocess.Popen[bytes]:
         # New content every round, so every build has real work to do.
@@ -201,7 +197,7 @@ def test_gunicorn_workers_with_auto_build_while_sources_change(tmp_path: Path, w
         pytest.skip("gunicorn is not installed")  # it is a test dependency; pip install -e '.[test]'
     project(tmp_path)
     port = free_port()
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")} | {"AUTO_BUILD": "1"}
+    environ = clean_env() | {"AUTO_BUILD": "1"}
     server = subprocess.Popen(
         [str(gunicorn), "-w", str(workers), "--threads", "4", "-b", f"127.0.0.1:{port}", "app:app"],
         cwd=tmp_path, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

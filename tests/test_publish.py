@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import FLASK
+from .helpers import run_flask
 from .s3 import env_with_credentials, moto_server, public_bucket, s3_client
 
 REPO = Path(__file__).resolve().parent.parent
@@ -42,7 +42,7 @@ def site(root: Path, endpoint: str, bucket: str, **config: str) -> dict[str, str
 
 
 def flask(root: Path, env: dict[str, str], *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([FLASK, "--app", "sample_app", *args], cwd=root, env=env, capture_output=True, text=True)
+    result = run_flask(root, *args, app="sample_app", env=env)
     assert (result.returncode == 0) == ok, result.stdout + result.stderr
     return result
 

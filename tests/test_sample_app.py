@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import posixpath
 import re
 import shutil
@@ -18,7 +17,7 @@ import pytest
 
 from flask_bust_assets.css.references import find_references
 
-from .helpers import FLASK, free_port, need_executable, wait_for_http
+from .helpers import FLASK, clean_env, free_port, need_executable, wait_for_http
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -32,7 +31,7 @@ def fetch(url: str) -> bytes:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     root = tmp_path_factory.mktemp("sample")
     shutil.copytree(REPO / "sample_app", root / "sample_app", ignore=shutil.ignore_patterns("gen", "*.json"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    env = clean_env()
     build = subprocess.run(
         [FLASK, "--app", "sample_app", "assets", "build"], cwd=root, env=env, capture_output=True, text=True
     )

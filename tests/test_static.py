@@ -282,8 +282,16 @@ def test_blueprint_static_folders(tmp_path: Path) -> None:
 
 def test_static_busting_can_be_turned_off(tmp_path: Path) -> None:
     app, _ = site(tmp_path, {"BUST_ASSETS_STATIC": False})
+    write(tmp_path, "static/img/unused.svg", "<svg/>")  # referenced by no stylesheet
     assert build(app).ok
-    assert manifest(tmp_path)["files"].keys() <= {"static"}  # only files CSS references
+    # Only the files bundled CSS references are digested (their URLs are in the CSS).
+    assert sorted(manifest(tmp_path)["files"]["static"]) == [
+        "css/parts/colors.css",
+        "img/bg.png",
+        "img/icon.svg",
+        "vendor/icons/fonts/icons.woff2",
+    ]
+    assert [p.name for p in (tmp_path / "static/img").glob("unused*")] == ["unused.svg"]
     with app.test_request_context("/"):
         assert url_for("static", filename="img/bg.png") == "/static/img/bg.png"
     assert os.path.exists(tmp_path / "static/img/bg.png")

@@ -16,7 +16,7 @@ import pytest
 from flask import Flask, render_template_string
 from flask_assets import Bundle
 
-from flask_bust_assets import BustAssets, ManifestError, UnknownAssetError
+from flask_bust_assets import BuildError, BustAssets, ManifestError, UnknownAssetError
 from flask_bust_assets.web import commands
 
 from .helpers import make_app, write
@@ -233,7 +233,7 @@ def test_development_mode_sees_edits_without_restart(tmp_path: Path) -> None:
 def test_development_mode_reports_a_missing_source(tmp_path: Path) -> None:
     app, assets = make_app(tmp_path, {"ASSETS_AUTO_BUILD": True})
     register(assets)
-    with pytest.raises(Exception, match=r"bundle 'css': source file .*css/a\.css does not exist"):
+    with pytest.raises(BuildError, match=r"bundle 'css': source file .*css/a\.css does not exist"):
         render(app, TAG)
 
 

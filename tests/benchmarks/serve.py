@@ -9,7 +9,6 @@ are low; the ratio is what to read.
 from __future__ import annotations
 
 import http.client
-import os
 import re
 import shutil
 import statistics
@@ -21,6 +20,8 @@ import time
 from pathlib import Path
 
 from tests.helpers import FLASK, free_port, wait_for_http
+
+from ..helpers import clean_env
 
 REPO = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
@@ -58,7 +59,7 @@ def load(port: int, path: str, headers: dict[str, str], seconds: float, threads:
 
 def server(root: Path, serve: bool) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    env = clean_env()
     env["FLASK_BUST_ASSETS_SERVE"] = "true" if serve else "false"
     proc = subprocess.Popen(
         [GUNICORN, "-k", "gthread", "--threads", "4", "-w", "1", "-b", f"127.0.0.1:{port}", "sample_app:create_app()"],

@@ -6,7 +6,6 @@ import base64
 import gzip
 import hashlib
 import importlib.util
-import os
 import re
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from typing import Any
 import brotli
 from flask import Flask
 
-from ..helpers import FLASK, write
+from ..helpers import run_flask, write
 
 SOURCES = {
     "static/css/base.css": "/* base */\nbody {\n  background : url(../img/logo.svg) no-repeat;\n  margin : 0;\n}\n",
@@ -73,10 +72,7 @@ def extension_app(imports: str = "", setup: str = "", routes: str = "", decorato
 
 def flask(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """The real `flask` executable in ``root``, as a user runs it."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
-    return subprocess.run(
-        [FLASK, "--app", "app", *args], cwd=root, env=env, capture_output=True, text=True, timeout=300
-    )
+    return run_flask(root, *args)
 
 
 def build(root: Path) -> subprocess.CompletedProcess[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import signal
@@ -12,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from ..helpers import FLASK, free_port, wait_for_http
+from ..helpers import FLASK, clean_env, free_port, wait_for_http
 
 REPO = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
@@ -72,7 +71,7 @@ class Deployment:
         shutil.copytree(
             REPO / "sample_app", root / "sample_app", ignore=shutil.ignore_patterns("gen", "*.json", "__pycache__")
         )
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+        self.env = clean_env()
         self.env.update({f"FLASK_{key}": value for key, value in config.items()})
         self.servers: list[Server] = []
         self.flask("assets", "build")
