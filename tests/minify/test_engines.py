@@ -16,7 +16,7 @@ import tinycss2
 from flask_bust_assets.errors import ConfigError, MinifyWarning
 from flask_bust_assets.minify.engines import CSS_ENGINES, JS_ENGINES, minify_css, minify_js
 
-from .helpers import need_executable
+from ..helpers import need_executable
 
 CSS_HAZARDS = {
     # cssmin 0.2.0: calc(100% -(2 * 1rem)), which browsers reject
