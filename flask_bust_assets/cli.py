@@ -199,9 +199,9 @@ def watch(interval: float) -> None:
     watch, last = SourceWatch(state.env, None), None
     try:
         while True:
-            stamp = commands.watch_stamp(state, watch)
-            if stamp != last:
-                last = stamp
+            snapshot = commands.watch_snapshot(state, watch)
+            if snapshot != last:
+                last = snapshot
                 report = commands.build(state)
                 _print_report(report, state.settings.build.manifest_path, quiet=True)
                 if report.ok:
@@ -209,7 +209,7 @@ def watch(interval: float) -> None:
                     for line in plain:
                         if line.endswith("built"):  # what this round rebuilt
                             click.echo(click.style(line, fg="green"))
-                last = commands.watch_stamp(state, watch)  # the build's own outputs are not changes
+                last = commands.watch_snapshot(state, watch)  # the build's own outputs are not changes
             time.sleep(interval)
     except KeyboardInterrupt:
         click.echo("Stopped watching.")

@@ -24,7 +24,7 @@ from ..core.manifest import BundleOutput
 from ..errors import BuildError, BustAssetsError, BustAssetsWarning, LinkWarning
 from .digester import Digester
 from .linked import link_hint, link_source
-from .reuse import BuildCache, fingerprint
+from .reuse import BuildCache, definition_key
 from .sources import lookup, source_files
 from .webassets_api import build_leaf, flask_location
 
@@ -67,7 +67,7 @@ class BundleResult:
     sources: list[str] = field(default_factory=list)
     reused: bool = False  # nothing it depends on changed since the last build
     linked: bool = False  # has no output: its sources are linked one by one (linked.py)
-    fingerprint: str = ""
+    definition_key: str = ""
 
     @property
     def outputs(self) -> tuple[BundleOutput, ...]:
@@ -112,10 +112,10 @@ def build_bundle(
 def _reuse(env: Any, result: BundleResult, settings: BuildSettings, cache: BuildCache, digester: Any) -> bool:
     try:
         # Taken before the filters are set up, on this build and the next alike.
-        result.fingerprint = fingerprint(env, result.name, settings)
+        result.definition_key = definition_key(env, result.name, settings)
     except (BustAssetsError, BundleError):
         return False
-    entry = cache.bundle(result.name, result.fingerprint)
+    entry = cache.bundle(result.name, result.definition_key)
     if entry is None:
         return False
     try:

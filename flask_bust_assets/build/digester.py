@@ -35,7 +35,7 @@ class Digester:
         length: int,
         versioning: str,
         missing_reference: str,
-        known: dict[str, Any] | None = None,
+        remembered: dict[str, Any] | None = None,
     ) -> None:
         self.roots = sorted(roots, key=lambda r: len(r.folder), reverse=True)  # innermost folder first
         self._algorithm = algorithm
@@ -50,7 +50,7 @@ class Digester:
         self._lock = threading.RLock()  # the development server renders on several threads
         # What earlier builds learnt (see export()): lets a build skip reading and
         # hashing files whose stamps have not changed.
-        self._known = known or {}
+        self._last_build = remembered or {}
         self._source_refs: dict[str, tuple[str, ...]] = {}
         self._lenient = False  # set by rewrite_css(lenient=True), under the lock
 
@@ -142,14 +142,14 @@ class Digester:
             return digested
 
     def export(self) -> dict[str, Any]:
-        """What this digester learnt, to hand to the next build's Digester(known=...)."""
+        """What this digester learnt, to hand to the next build's Digester(remembered=...)."""
         with self._lock:
-            exported = dict(self._known)
+            exported = dict(self._last_build)
             exported.update((real, f.record(stamps)) for real, (stamps, f) in self._memo.items())
             return exported
 
     def _remembered(self, real: str) -> DigestedFile | None:
-        known = self._known.get(real)
+        known = self._last_build.get(real)
         if known is None:
             return None
         stamps = tuple(tuple(stamp) for stamp in known["stamps"])

@@ -46,6 +46,6 @@ def manifest_files(data: ManifestData, env: Any, roots: list[StaticRoot]) -> lis
     return found
 
 
-def known_names(data: ManifestData, env: Any, roots: list[StaticRoot]) -> frozenset[tuple[str, str]]:
+def manifest_names(data: ManifestData, env: Any, roots: list[StaticRoot]) -> frozenset[tuple[str, str]]:
     """(endpoint, filename) of every digested file the manifest names that a static endpoint serves."""
     return frozenset((f.endpoint, f.filename) for f in manifest_files(data, env, roots) if f.endpoint)

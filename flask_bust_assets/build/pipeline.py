@@ -82,7 +82,7 @@ def build_all(
             [b.abspath for r in results for b in r.files] + [d.abspath for d in report.static.files],
         )
     for result in results:
-        if not result.reused and not result.linked and result.fingerprint:
+        if not result.reused and not result.linked and result.definition_key:
             cache.remember(result.name, _cache_entry(result, digester))
     cache.save(digester.export())
     report.manifest_written = True
@@ -96,7 +96,7 @@ def _cache_entry(result: BundleResult, digester: Digester) -> dict[str, Any]:
         stamps.extend(digester.dependency_stamps(path))
         references.extend(digester.references_of(path))
     return {
-        "fingerprint": result.fingerprint,
+        "definition_key": result.definition_key,
         "stamps": stamps,
         "abspaths": [b.abspath for b in result.files],
         "outputs": [asdict(b.entry) for b in result.files],

@@ -1,10 +1,10 @@
 """What the last build learnt, so the next one redoes only what changed.
 
 Kept in webassets' cache folder (``ASSETS_CACHE``): deleting it only costs time.
-A bundle is reused when its definition and settings (the fingerprint), the
+A bundle is reused when its definition and settings (its definition key), the
 size and mtime of every source and every file its CSS references, and its
 outputs on disk are all as the last build left them; the static-file digests
-are reused the same way (see Digester(known=...)).
+are reused the same way (see Digester(remembered=...)).
 """
 
 from __future__ import annotations
@@ -41,10 +41,10 @@ class BuildCache:
             except (OSError, ValueError, KeyError, TypeError):
                 pass  # a damaged cache is an empty one
 
-    def bundle(self, name: str, fingerprint: str) -> dict[str, Any] | None:
+    def bundle(self, name: str, definition_key: str) -> dict[str, Any] | None:
         """The last build of ``name`` if nothing it depends on changed, else None."""
         entry = self.bundles.get(name)
-        if entry is None or entry["fingerprint"] != fingerprint:
+        if entry is None or entry["definition_key"] != definition_key:
             return None
         if not still_valid(entry["stamps"]):
             return None
@@ -64,7 +64,7 @@ class BuildCache:
         write_atomic(self.path, json.dumps(doc, sort_keys=True).encode("utf-8"))
 
 
-def fingerprint(env: Any, name: str, settings: Any) -> str:
+def definition_key(env: Any, name: str, settings: Any) -> str:
     """A hash of everything besides file contents that decides a bundle's output.
 
     Taken before the filters are set up (their options then come from

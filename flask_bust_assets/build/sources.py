@@ -68,16 +68,16 @@ class SourceWatch:
         self._digester = digester
         self._files: dict[str, tuple[list[str], tuple[tuple[str, int], ...]]] = {}
 
-    def stamp(self, name: str) -> Hashable:
+    def snapshot(self, name: str) -> Hashable:
         """Changes whenever a source, a referenced file or the set of sources changes."""
-        known = self._files.get(name)
-        if known is None or any(_mtime(folder) != mtime for folder, mtime in known[1]):
+        listed = self._files.get(name)
+        if listed is None or any(_mtime(folder) != mtime for folder, mtime in listed[1]):
             bundle = lookup(self._env, name)
             files = source_files(bundle, wrap(self._env, bundle))
             folders = tuple((folder, _mtime(folder)) for folder in sorted({os.path.dirname(f) for f in files}))
-            known = self._files[name] = (files, folders)
+            listed = self._files[name] = (files, folders)
         stamps: list[Any] = []
-        for path in known[0]:
+        for path in listed[0]:
             stamps.append(stamp(path))
             if self._digester is not None:
                 stamps.extend(self._digester.dependency_stamps(path))

@@ -92,9 +92,9 @@ def publish(state: BustState, *, dry_run: bool = False) -> PublishReport:
     )
 
 
-def watch_stamp(state: BustState, watch: SourceWatch) -> tuple[Any, ...]:
+def watch_snapshot(state: BustState, watch: SourceWatch) -> tuple[Any, ...]:
     """Sizes and mtimes of every bundle source and static file: changes when any does."""
-    stamps: list[Any] = [watch.stamp(name) for name in sorted(named_bundles(state.env))]
+    stamps: list[Any] = [watch.snapshot(name) for name in sorted(named_bundles(state.env))]
     for root in state.digester.roots:
         for folder, _, names in os.walk(root.folder):
             for name in names:

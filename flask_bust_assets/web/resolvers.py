@@ -54,27 +54,27 @@ class ManifestResolver:
 class LiveResolver:
     """Development: rebuild a bundle when its sources change, then answer from memory.
 
-    ``stamp(name)`` must be cheap (file sizes and mtimes); ``build(name)`` runs
-    only when the stamp differs from the one of the last build in this process.
+    ``snapshot(name)`` must be cheap (the stamps of its sources); ``build(name)``
+    runs only when the snapshot differs from the one of the last build in this process.
     """
 
-    def __init__(self, *, build: Callable[[str], Outputs], stamp: Callable[[str], Hashable]) -> None:
+    def __init__(self, *, build: Callable[[str], Outputs], snapshot: Callable[[str], Hashable]) -> None:
         self._build = build
-        self._stamp = stamp
-        self._known: dict[str, tuple[Hashable, Outputs]] = {}
+        self._snapshot = snapshot
+        self._built: dict[str, tuple[Hashable, Outputs]] = {}
         # The development server is threaded: one build per bundle at a time.
         self._lock = threading.Lock()
 
     def bundle_outputs(self, name: str) -> Outputs:
         """Return fresh outputs, building first if any source changed."""
-        stamp = self._stamp(name)
-        known = self._known.get(name)
-        if known is not None and known[0] == stamp:
-            return known[1]
+        snapshot = self._snapshot(name)
+        built = self._built.get(name)
+        if built is not None and built[0] == snapshot:
+            return built[1]
         with self._lock:
-            known = self._known.get(name)
-            if known is not None and known[0] == stamp:
-                return known[1]
+            built = self._built.get(name)
+            if built is not None and built[0] == snapshot:
+                return built[1]
             outputs = self._build(name)
-            self._known[name] = (stamp, outputs)
+            self._built[name] = (snapshot, outputs)
             return outputs

@@ -56,7 +56,7 @@ def send_static(
     root: StaticRoot,
     filename: str,
     *,
-    is_known: Callable[[str, str], bool],
+    in_manifest: Callable[[str, str], bool],
     verifier: DigestVerifier,
     length: int,
     plain_max_age: int,
@@ -69,7 +69,7 @@ def send_static(
     if split is None:
         return send_file(path, conditional=True, etag=True, max_age=plain_max_age)
     digest = split[1]
-    if not is_known(root.endpoint, filename) and not verifier.matches(path, digest):
+    if not in_manifest(root.endpoint, filename) and not verifier.matches(path, digest):
         abort(404)  # never other bytes under a hashed URL
     available = {enc: path + suffix for enc, suffix in ENCODINGS.items() if os.path.isfile(path + suffix)}
     quality = {enc: request.accept_encodings.quality(enc) for enc in available}
@@ -95,7 +95,7 @@ def install_views(
     app: Flask,
     roots: list[StaticRoot],
     *,
-    is_known: Callable[[str, str], bool],
+    in_manifest: Callable[[str, str], bool],
     verifier: DigestVerifier,
     length: int,
     plain_max_age: int,
@@ -103,7 +103,7 @@ def install_views(
     """Serve every static endpoint (``static``, ``<blueprint>.static``) through ``send_static``."""
     for root in roots:
         serve = functools.partial(
-            send_static, root, is_known=is_known, verifier=verifier, length=length, plain_max_age=plain_max_age
+            send_static, root, in_manifest=in_manifest, verifier=verifier, length=length, plain_max_age=plain_max_age
         )
         app.view_functions[root.endpoint] = _view_like(app.view_functions[root.endpoint], serve)
 

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask
 
 from ..build.digester import Digester
-from ..build.locations import known_names
+from ..build.locations import manifest_names
 from ..build.sources import SourceWatch, output_globs
 from ..build.webassets_api import named_bundles
 from ..core import manifest
@@ -46,7 +46,7 @@ class BustState:
         self._resolver: Resolver | None = None
         self._bundle_urls: BundleUrls | None = None
         self._static_urls: StaticUrls | None = None
-        self._known: frozenset[tuple[str, str]] | None = None
+        self._manifest_names: frozenset[tuple[str, str]] | None = None
         self._views_installed = False
 
     # -- what everything is built from -------------------------------------------
@@ -65,7 +65,7 @@ class BustState:
             self._digester = self.start_build({})
         return self._digester
 
-    def start_build(self, known: dict[str, Any]) -> Digester:
+    def start_build(self, remembered: dict[str, Any]) -> Digester:
         """A fresh digester primed with what the last build learnt; the filters use it too."""
         settings = self.settings
         self._digester = Digester(
@@ -74,7 +74,7 @@ class BustState:
             length=settings.build.length,
             versioning=settings.build.versioning,
             missing_reference=settings.static.missing_reference,
-            known=known,
+            remembered=remembered,
         )
         return self._digester
 
@@ -99,7 +99,7 @@ class BustState:
         if self._resolver is None:
             if self.live:
                 watch = SourceWatch(self.env, self.digester)
-                self._resolver = LiveResolver(build=self._live_builder().bundle, stamp=watch.stamp)
+                self._resolver = LiveResolver(build=self._live_builder().bundle, snapshot=watch.snapshot)
             else:
                 self._resolver = ManifestResolver(
                     self._manifest_data(),
@@ -182,19 +182,19 @@ class BustState:
             install_views(
                 self.app,
                 self.digester.roots,
-                is_known=self._is_known,
+                in_manifest=self._in_manifest,
                 verifier=DigestVerifier(settings.build.algorithm, settings.build.length),
                 length=settings.build.length,
                 plain_max_age=settings.static.plain_max_age,
             )
 
-    def _is_known(self, endpoint: str, filename: str) -> bool:
+    def _in_manifest(self, endpoint: str, filename: str) -> bool:
         """True if the manifest in memory names ``filename`` (production only)."""
         if self.live:
             return False
-        if self._known is None:
-            self._known = known_names(self._manifest_data(), self.env, self.digester.roots)
-        return (endpoint, filename) in self._known
+        if self._manifest_names is None:
+            self._manifest_names = manifest_names(self._manifest_data(), self.env, self.digester.roots)
+        return (endpoint, filename) in self._manifest_names
 
     # -- the manifest ------------------------------------------------------------------
 
