@@ -8,7 +8,6 @@ static views. The CLI's work is in commands.py, which this module does not know.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Flask
@@ -17,19 +16,16 @@ from ..build.digester import Digester
 from ..build.locations import manifest_names
 from ..build.sources import SourceWatch, output_globs
 from ..build.webassets_api import named_bundles
-from ..core import manifest
 from ..core.digest import split_digested_path
 from ..core.manifest import ManifestData
 from ..core.static import Selection
-from ..errors import LOADING_FOR_COMMAND, ManifestError
 from .bundle_urls import BundleUrls, Url
 from .live import LiveBuilder
+from .process_manifest import ProcessManifest
 from .resolvers import LiveResolver, ManifestResolver, Resolver
 from .serving import DigestVerifier, install_views
 from .settings import Settings, is_strict, read_settings, static_roots
 from .static_urls import LiveStaticUrls, ManifestStaticUrls, MissingStatic, PlainStaticUrls, StaticUrls
-
-logger = logging.getLogger("flask_bust_assets")
 
 
 class BustState:
@@ -40,8 +36,7 @@ class BustState:
         self.app = app
         self._settings: Settings | None = None
         self._digester: Digester | None = None
-        self._manifest: ManifestData | None = None
-        self._manifest_path = ""
+        self.manifest = ProcessManifest()
         self._live: bool | None = None
         self._resolver: Resolver | None = None
         self._bundle_urls: BundleUrls | None = None
@@ -88,7 +83,9 @@ class BustState:
     def live(self) -> bool:
         """True if URLs are computed from the sources: auto_build, or no usable manifest yet."""
         if self._live is None:
-            self._live = self.settings.auto_build or self._no_manifest()
+            self._live = self.settings.auto_build or not self.manifest.usable(
+                self.settings.build.manifest_path, quiet=self.app.testing
+            )
         return self._live
 
     # -- the collaborators, each chosen once for the mode ------------------------
@@ -199,54 +196,12 @@ class BustState:
     # -- the manifest ------------------------------------------------------------------
 
     def preload(self, path: str) -> None:
-        """Read the manifest now, at start-up, if there is one.
-
-        Each server process must keep answering from the manifest it started
-        with: a worker that first renders after a new build must not switch to
-        it while its siblings still serve the old one.
-        """
-        try:
-            self._manifest = manifest.load(path)
-            self._manifest_path = path
-        except ManifestError as exc:
-            # Absent or corrupt: URLs are resolved live (see `live`). `flask assets
-            # build`, which loads the app too, must always be able to replace it.
-            if is_strict(self.app) and not LOADING_FOR_COMMAND.get():
-                raise ManifestError(f"{exc} BUST_ASSETS_STRICT is on, so the app does not start without it.") from None
+        """Read the manifest at start-up (see ProcessManifest); strict mode insists on it."""
+        self.manifest.preload(path, strict=is_strict(self.app))
 
     def check_registered(self, names: list[str]) -> None:
-        """Under BUST_ASSETS_STRICT, refuse bundles the manifest does not know (a build is missing)."""
-        data = self._manifest  # read at start-up by preload(), which refuses a missing one
-        if data is None or not is_strict(self.app) or LOADING_FOR_COMMAND.get():
-            return
-        missing = [name for name in names if name not in data.bundles]
-        if missing:
-            raise ManifestError(
-                f"Bundle {missing[0]!r} is registered but not in the manifest {self._manifest_path}. "
-                "BUST_ASSETS_STRICT is on: run `flask assets build` before starting the app."
-            )
+        """Under BUST_ASSETS_STRICT, refuse bundles the manifest does not know."""
+        self.manifest.check_registered(names, strict=is_strict(self.app))
 
     def _manifest_data(self) -> ManifestData:
-        path = self.settings.build.manifest_path
-        if self._manifest is None or self._manifest_path != path:  # config changed after init_app
-            self._manifest = manifest.load(path)
-            self._manifest_path = path
-        return self._manifest
-
-    def _no_manifest(self) -> bool:
-        """Production without a readable manifest (a fresh checkout, a test suite): resolve live.
-
-        One warning says so, naming the manifest and the fix; none under app.testing,
-        where this is the expected way to run. BUST_ASSETS_STRICT refuses at start-up instead.
-        """
-        try:
-            self._manifest_data()
-        except ManifestError as exc:
-            if not self.app.testing:
-                logger.warning(
-                    "%s Until then asset URLs are computed from the sources on each change, "
-                    "as in development (set BUST_ASSETS_STRICT = True to refuse to start instead).",
-                    exc,
-                )
-            return True
-        return False
+        return self.manifest.data(self.settings.build.manifest_path)
