@@ -1,4 +1,4 @@
-"""``flask assets build``: thin click commands over build.py.
+"""`flask assets` (build, check, clean, watch, publish): thin click commands over web/commands.py.
 
 Flask-Assets registers its ``assets`` group through the ``flask.commands``
 entry point, and Flask lets that group shadow any ``app.cli`` group of the same
