@@ -10,7 +10,7 @@ from ..core.manifest import StaticFile
 from ..errors import ManifestError
 from .bundle import build_bundle
 from .static import StaticPlan, digest_static, static_entries
-from .webassets_api import named_bundles
+from .webassets_api import cache_off, named_bundles
 
 
 def stale(env: Any, settings: Any, plan: StaticPlan, *, roots: dict[str, str]) -> list[str]:
@@ -25,9 +25,7 @@ def stale(env: Any, settings: Any, plan: StaticPlan, *, roots: dict[str, str]) -
     except ManifestError as exc:
         return [str(exc)]
     problems: list[str] = []
-    saved_cache = env.config["cache"]
-    env.config["cache"] = False
-    try:
+    with cache_off(env):
         for name in sorted(set(named_bundles(env)) | set(data.bundles)):
             if name not in named_bundles(env):
                 problems.append(f"bundle {name!r} is in the manifest but no longer registered")
@@ -46,8 +44,6 @@ def stale(env: Any, settings: Any, plan: StaticPlan, *, roots: dict[str, str]) -
         problems.extend(str(e) for e in report.errors)
         fresh = static_entries([*report.files, *plan.digester.take_pending()])
         problems.extend(_static_differences(fresh, data.files))
-    finally:
-        env.config["cache"] = saved_cache
     for endpoint, files in data.files.items():
         for entry in files.values():
             if endpoint in roots and not os.path.isfile(os.path.join(roots[endpoint], *entry.path.split("/"))):

@@ -6,7 +6,9 @@ Flask-Assets' resolver is recognised by the methods it adds.
 
 from __future__ import annotations
 
+import contextlib
 import io
+from collections.abc import Iterator
 from typing import Any
 
 
@@ -51,3 +53,18 @@ def flask_location(ctx: Any, path: str) -> tuple[str, str, str] | None:
         return None
     folder, filename, endpoint = resolver.split_prefix(ctx, path)
     return str(folder), str(filename), str(endpoint)
+
+
+@contextlib.contextmanager
+def cache_off(env: Any) -> Iterator[None]:
+    """webassets' filter cache neither read nor written for the block (a check writes nothing).
+
+    webassets has no per-call switch that also stops cache writes, so the
+    environment's setting is swapped for the block and always restored.
+    """
+    saved = env.config["cache"]
+    env.config["cache"] = False
+    try:
+        yield
+    finally:
+        env.config["cache"] = saved
