@@ -26,6 +26,7 @@ from .digester import Digester
 from .linked import link_hint, link_source
 from .reuse import BuildCache, definition_key
 from .sources import lookup, source_files
+from .warnings_log import build_warnings
 from .webassets_api import build_leaf, flask_location
 
 # True while a bundle builds. Stock filters such as cssrewrite ask Flask-Assets'
@@ -53,6 +54,7 @@ class BuiltFile:
     abspath: str
     data: bytes | None  # None when reused from an earlier build: the file is on disk
     entry: BundleOutput
+    linked: bool = False  # a source of a bundle without output, under its digested static name
 
 
 @dataclass
@@ -89,8 +91,7 @@ def build_bundle(
         result.seconds = time.perf_counter() - started
         return result
     building = BUILDING.set(True)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with build_warnings() as messages:
         try:
             result.files = list(_build_files(env, name, settings, result.sources, digester))
         except BuildError as exc:
@@ -101,10 +102,10 @@ def build_bundle(
             result.error = BuildError(f"{type(exc).__name__}: {exc}", bundle=name)
         finally:
             BUILDING.reset(building)
-    result.warnings = [str(w.message) for w in caught]
+    result.warnings = messages
     # Linked sources are static files: their digests follow the files they reference,
     # which the bundle cache does not track, so such a bundle is never reused.
-    result.linked = any(issubclass(w.category, LinkWarning) for w in caught)
+    result.linked = any(f.linked for f in result.files)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -171,7 +172,7 @@ def _tree_files(
                 _check_sources([item], name)
                 seen.append(item)
                 abspath, data, entry = link_source(item, digester, name)
-                yield BuiltFile(abspath=abspath, data=data, entry=entry)
+                yield BuiltFile(abspath=abspath, data=data, entry=entry, linked=True)
 
 
 def _check_sources(sources: list[str], name: str) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import time
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -14,6 +13,7 @@ from ..core.static import Selection
 from ..errors import BuildError
 from .digested import DigestedFile
 from .digester import Digester
+from .warnings_log import build_warnings
 
 
 @dataclass
@@ -41,8 +41,7 @@ def digest_static(plan: StaticPlan) -> StaticReport:
     if not plan.digest_all:
         return report
     started = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with build_warnings() as messages:
         for root in plan.digester.roots:
             for abspath in plan.selection.files(root):
                 try:
@@ -51,7 +50,7 @@ def digest_static(plan: StaticPlan) -> StaticReport:
                     report.errors.append(exc)
                 except OSError as exc:
                     report.errors.append(BuildError(f"{abspath}: {exc.strerror}"))
-    report.warnings = [str(w.message) for w in caught]
+    report.warnings = messages
     report.seconds = time.perf_counter() - started
     return report
 

@@ -123,6 +123,15 @@ def asset_tags(html: str) -> list[tuple[str, str | None]]:
     return found
 
 
+def fetch(client: Any, url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    """(status, headers, body) of one request, its response closed (a file response holds the file open)."""
+    response = client.get(url, headers=headers or {})
+    try:
+        return response.status_code, dict(response.headers), bytes(response.data)
+    finally:
+        response.close()
+
+
 def check_page(client: Any, path: str = "/", headers: dict[str, str] | None = None) -> str:
     """GET ``path``; every asset it links answers 200 three times in a row, with matching integrity."""
     response = client.get(path, headers=headers or {})
