@@ -175,12 +175,12 @@ def test_build_replaces_a_corrupt_manifest(tmp_path: Path) -> None:
 def test_progress_line_shows_on_a_terminal_after_a_second(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from flask_bust_assets import cli
+    from flask_bust_assets.cli import output
 
     clock = iter([0.0, 0.5, 1.5, 2.0])  # created, then one step before a second, two after
-    monkeypatch.setattr(cli.time, "monotonic", lambda: next(clock))
-    monkeypatch.setattr(cli.sys.stderr, "isatty", lambda: True)
-    step = cli._progress(3)
+    monkeypatch.setattr(output.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(output.sys.stderr, "isatty", lambda: True)
+    step = output.progress_line(3)
     step("css")
     assert capsys.readouterr().err == ""  # quick builds show nothing
     step("js")

@@ -10,74 +10,31 @@ pipeline for apps with BustAssets and stock Flask-Assets for any other app.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
-import re
 import sys
 import time
-import traceback
 from typing import Any
 
 import click
 import flask_assets
 from flask import current_app
-from flask.cli import ScriptInfo
 
-from .build.clean import DEFAULT_AGE, DEFAULT_KEEP
-from .build.report import as_json as report_json
-from .build.report import table as report_table
-from .build.sources import SourceWatch
-from .build.webassets_api import named_bundles
-from .errors import LOADING_FOR_COMMAND, BustAssetsError
-from .web import commands
-from .web.bundles import unknown_filter_message
-from .web.templating import STATE_KEY
+from ..build.clean import DEFAULT_AGE, DEFAULT_KEEP
+from ..build.report import as_json as report_json
+from ..build.report import table as report_table
+from ..build.sources import SourceWatch
+from ..build.webassets_api import named_bundles
+from ..errors import BustAssetsError
+from ..web import commands
+from ..web.templating import STATE_KEY
+from .loading import with_app
+from .output import print_report, progress_line
 
 assets_group: click.Group = flask_assets.assets
 _stock_build = assets_group.commands["build"]
 _stock_clean = assets_group.commands["clean"]
 _stock_watch = assets_group.commands["watch"]
-
-
-def with_app(command: Any) -> Any:
-    """Flask's ``with_appcontext``, with one clear line for a bad bundle or setting at load time.
-
-    The app module runs ``assets.register()`` when it is imported; an error there
-    would otherwise reach the user as a traceback through click and Flask.
-    """
-
-    @click.pass_context
-    def load_and_run(ctx: click.Context, /, *args: Any, **kwargs: Any) -> Any:
-        if not current_app:
-            loading = LOADING_FOR_COMMAND.set(True)
-            try:
-                app = ctx.ensure_object(ScriptInfo).load_app()
-            except BustAssetsError as exc:
-                raise click.ClickException(str(exc)) from exc
-            except ValueError as exc:
-                bad = _unknown_filter(exc)
-                if bad is None:
-                    raise
-                raise click.ClickException(unknown_filter_message(None, bad[0], bad[1])) from exc
-            finally:
-                LOADING_FOR_COMMAND.reset(loading)
-            ctx.with_resource(app.app_context())
-        return ctx.invoke(command, *args, **kwargs)
-
-    return functools.update_wrapper(load_and_run, command)
-
-
-def _unknown_filter(exc: ValueError) -> tuple[str, str] | None:
-    """(filter name, "file:line" of the Bundle call) if webassets refused a filter name."""
-    match = re.fullmatch(r"No filter '(.+)'", str(exc))
-    frames = traceback.extract_tb(exc.__traceback__)
-    if match is None or not frames or frames[-1].name != "get_filter":
-        return None
-    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    users = [f for f in frames if "webassets" not in f.filename and not f.filename.startswith(here)]
-    where = f"{os.path.relpath(users[-1].filename)}:{users[-1].lineno}" if users else ""
-    return match.group(1), where
 
 
 @click.command("build")
@@ -97,51 +54,16 @@ def build(check_only: bool, quiet: bool, as_json: bool) -> None:
     try:
         settings = state.settings.build
         report = commands.build(
-            state, progress=None if quiet or as_json else _progress(len(named_bundles(state.env)) + 1)
+            state, progress=None if quiet or as_json else progress_line(len(named_bundles(state.env)) + 1)
         )
     except BustAssetsError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
         click.echo(json.dumps(report_json(report, settings.manifest_path), indent=2))
     else:
-        _print_report(report, settings.manifest_path, quiet)
+        print_report(report, settings.manifest_path, quiet)
     if not report.ok:
         sys.exit(1)
-
-
-def _print_report(report: Any, manifest_path: str, quiet: bool) -> None:
-    for message in [w for r in report.results for w in r.warnings] + report.static.warnings:
-        click.echo(click.style("warning: ", fg="yellow") + message, err=True)
-    for error in [r.error for r in report.failed] + report.static.errors:
-        click.echo(click.style("FAILED  ", fg="red", bold=True) + str(error), err=True)
-    if not report.ok:
-        click.echo(
-            f"Build failed: {len(report.failed) + len(report.static.errors)} problem(s). Nothing was written; "
-            f"the previous manifest {manifest_path} and its files are unchanged.",
-            err=True,
-        )
-        return
-    if not quiet:
-        for line in report_table(report, click.style):
-            click.echo(line)  # click drops the colours when stdout is not a terminal
-        click.echo(f"Wrote {manifest_path} ({len(report.results)} bundles).")
-
-
-def _progress(steps: int) -> Any:
-    """A progress line on a terminal's stderr, once a build has taken over a second."""
-    started = time.monotonic()
-    done = [0]
-    terminal = sys.stderr.isatty()
-
-    def step(name: str) -> None:
-        done[0] += 1
-        if terminal and time.monotonic() - started > 1.0:
-            filled = int(24 * done[0] / steps)
-            end = "\n" if done[0] >= steps else ""
-            click.echo(f"\r[{'#' * filled}{'.' * (24 - filled)}] {done[0]}/{steps} {name[:40]:<40}", nl=False, err=True)
-            click.echo(end, nl=False, err=True)
-
-    return step
 
 
 @click.command("check")
@@ -203,7 +125,7 @@ def watch(interval: float) -> None:
             if snapshot != last:
                 last = snapshot
                 report = commands.build(state)
-                _print_report(report, state.settings.build.manifest_path, quiet=True)
+                print_report(report, state.settings.build.manifest_path, quiet=True)
                 if report.ok:
                     plain = report_table(report, lambda text, **_: text)[1:-1]  # rows only
                     for line in plain:
