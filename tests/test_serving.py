@@ -11,7 +11,7 @@ from pathlib import Path
 
 import brotli
 import pytest
-from flask import Flask
+from flask import Blueprint, Flask, request
 from flask_assets import Bundle
 
 from flask_bust_assets.web import commands
@@ -22,12 +22,12 @@ CSS = "".join(f".c{i} {{ color: #{i:06x}; margin: {i}px }}\n" for i in range(200
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 
 
-def site(root: Path) -> Flask:
+def site(root: Path, config: dict[str, object] | None = None) -> Flask:
     write(root, "static/css/site.css", CSS)
     (root / "static/img").mkdir(parents=True)
     (root / "static/img/dot.png").write_bytes(PNG)
     write(root, "static/robots.txt", "User-agent: *\n")
-    app, assets = make_app(root)
+    app, assets = make_app(root, config)
     assets.register("css", Bundle("css/site.css", filters="bust_cssmin", output="gen/site.%(version)s.css"))
     with app.app_context():
         assert commands.build(app.extensions["bust_assets"]).ok
@@ -140,3 +140,74 @@ def test_plain_names_get_a_short_max_age_and_revalidate(served: tuple[str, Path,
     assert http(base, "/static/robots.txt", headers={"If-None-Match": headers["etag"]})[0] == 304
     assert http(base, "/static/robots.txt", headers={"If-Modified-Since": headers["last-modified"]})[0] == 304
     assert http(base, "/static/../assets-manifest.json")[0] == 404
+
+
+def test_digested_files_are_answered_before_flask_whose_view_table_is_untouched(tmp_path: Path) -> None:
+    app = site(tmp_path)
+    views = dict(app.view_functions)
+    seen: list[str] = []
+    app.before_request(lambda: seen.append(request.path) and None)
+    css = "/static/" + json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]["css"][0]["path"]
+    client = app.test_client()
+    for _ in range(3):
+        with client.get(css) as response:
+            assert response.status_code == 200
+            assert response.headers["Access-Control-Allow-Origin"] == "*"
+    with client.get("/static/robots.txt") as response:
+        assert response.status_code == 200
+    assert seen == ["/static/robots.txt"]  # plain names go through Flask and its hooks; digested ones never
+    assert app.view_functions == views  # Flask's own static view, the same object
+    assert client.post(css).status_code == 405  # not GET/HEAD: Flask answers, as for any route
+
+
+def test_range_edge_cases(served: tuple[str, Path, str]) -> None:
+    base, root, css = served
+    original = (root / "static" / css.removeprefix("/static/")).read_bytes()
+    size = len(original)
+    status, headers, body = http(base, css, headers={"Range": "bytes=-5"})
+    assert (status, body, headers["content-range"]) == (206, original[-5:], f"bytes {size - 5}-{size - 1}/{size}")
+    status, headers, _ = http(base, css, headers={"Range": f"bytes={size}-"})
+    assert (status, headers["content-range"]) == (416, f"bytes */{size}")
+    _, identity, _ = http(base, css)
+    status, _, body = http(base, css, headers={"Range": "bytes=0-9", "If-Range": '"another-version"'})
+    assert (status, body) == (200, original)  # If-Range names another version: the whole file
+    status, _, body = http(base, css, headers={"Range": "bytes=0-9", "If-Range": identity["etag"]})
+    assert (status, body) == (206, original[:10])
+
+
+def test_allow_origin_is_a_setting(tmp_path: Path) -> None:
+    app = site(tmp_path, {"BUST_ASSETS_ALLOW_ORIGIN": None})
+    css = "/static/" + json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]["css"][0]["path"]
+    with app.test_client().get(css) as response:
+        assert response.status_code == 200 and "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_under_a_script_name_and_in_a_blueprint(tmp_path: Path) -> None:
+    write(tmp_path, "admin_static/css/admin.css", ".admin { color: red }\n")
+    app, assets = make_app(tmp_path)
+    app.register_blueprint(
+        Blueprint("admin", "admin", static_folder=str(tmp_path / "admin_static"), url_prefix="/admin")
+    )
+    assets.register("admin", Bundle("admin/css/admin.css", filters="bust_cssmin", output="admin/gen/a.%(version)s.css"))
+    with app.app_context():
+        assert commands.build(app.extensions["bust_assets"]).ok
+    with app.test_request_context("/", base_url="http://localhost/shop"):  # mounted under SCRIPT_NAME /shop
+        url = app.extensions["bust_assets"].urls("admin")[0][0]
+    assert url.startswith("/shop/admin/admin_static/gen/a.")
+    with app.test_client().get(url.removeprefix("/shop"), environ_overrides={"SCRIPT_NAME": "/shop"}) as response:
+        assert response.status_code == 200 and response.data == b".admin{color:red}"
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_development_serves_an_edited_file_under_its_new_name(tmp_path: Path) -> None:
+    write(tmp_path, "static/css/a.css", "a { color: red }\n")
+    app, assets = make_app(tmp_path, {"ASSETS_AUTO_BUILD": True})
+    assets.register("css", Bundle("css/a.css", filters="bust_cssmin", output="gen/a.%(version)s.css"))
+    client = app.test_client()
+    for colour in ("red", "blue"):
+        write(tmp_path, "static/css/a.css", f"a {{ color: {colour} }}\n")
+        with app.test_request_context("/"):
+            url = app.extensions["bust_assets"].urls("css")[0][0]
+        with client.get(url) as response:
+            assert response.data == f"a{{color:{colour}}}".encode()
+            assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"

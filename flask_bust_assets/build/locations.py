@@ -44,8 +44,3 @@ def manifest_files(data: ManifestData, env: Any, roots: list[StaticRoot]) -> lis
                 abspath = os.path.join(folders[endpoint], *entry.path.split("/"))
                 found.append(ManifestFile(abspath, endpoint, entry.path, ""))
     return found
-
-
-def manifest_names(data: ManifestData, env: Any, roots: list[StaticRoot]) -> frozenset[tuple[str, str]]:
-    """(endpoint, filename) of every digested file the manifest names that a static endpoint serves."""
-    return frozenset((f.endpoint, f.filename) for f in manifest_files(data, env, roots) if f.endpoint)

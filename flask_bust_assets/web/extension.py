@@ -22,6 +22,7 @@ from ..core.static import is_our_file
 from .bundles import Bundle, adopt, check_filters
 from .state import BustState
 from .templating import STATE_KEY, BustAssetsExtension, Helpers
+from .wsgi import BustMiddleware
 
 
 def bust_static_urls(endpoint: str, values: dict[str, Any]) -> None:
@@ -154,6 +155,8 @@ class BustAssets(Environment):  # type: ignore[misc]
         config.setdefault("BUST_ASSETS_MISSING_STATIC", None)
         config.setdefault("BUST_ASSETS_MISSING_REFERENCE", "error")
         config.setdefault("BUST_ASSETS_SERVE", True)
+        # Fonts and module scripts from another origin (a CDN) need it; WhiteNoise sends it too.
+        config.setdefault("BUST_ASSETS_ALLOW_ORIGIN", "*")
         # Plain names can change in place: a minute of caching, then revalidation.
         config.setdefault("BUST_ASSETS_PLAIN_MAX_AGE", 60)
         # Production unless the app runs in debug mode: a server must not
@@ -174,9 +177,9 @@ class BustAssets(Environment):  # type: ignore[misc]
         app.jinja_env.globals["url_for"] = app.url_for  # Flask bound the unwrapped one there
         helpers = Helpers(state)
         app.jinja_env.globals.update(asset_url=helpers.asset_url, asset_tags=helpers.asset_tags)
-        # Blueprints may register their static routes after init_app; the views
-        # are swapped before the first request is dispatched, when all are known.
-        app.before_request(state.install_views)
+        # Digested files are answered before Flask (web/wsgi.py); its table is built
+        # on the first request, when every blueprint's static route is known.
+        app.wsgi_app = BustMiddleware(app.wsgi_app, prepare=state.serving)  # type: ignore[method-assign]
         if not config["ASSETS_AUTO_BUILD"]:
             state.preload(os.path.abspath(config["BUST_ASSETS_MANIFEST"]))
             state.check_registered(list(named_bundles(self)))  # an app factory registers first

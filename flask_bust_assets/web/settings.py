@@ -30,6 +30,7 @@ class StaticSettings:
     missing_reference: str
     serve: bool  # our view serves static endpoints (immutable headers, variants)
     plain_max_age: int  # seconds, for static files served under their plain name
+    allow_origin: str | None  # Access-Control-Allow-Origin of digested files; None sends none
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ def read_settings(app: Flask) -> Settings:
         missing_reference=_choice(config, "BUST_ASSETS_MISSING_REFERENCE", POLICIES),
         serve=bool(config["BUST_ASSETS_SERVE"]),
         plain_max_age=_seconds(config, "BUST_ASSETS_PLAIN_MAX_AGE"),
+        allow_origin=str(config.get("BUST_ASSETS_ALLOW_ORIGIN") or "") or None,
     )
     return Settings(
         build=BuildSettings(

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask
 
 from ..build.digester import Digester
-from ..build.locations import manifest_names
+from ..build.locations import manifest_files
 from ..build.sources import SourceWatch, output_globs
 from ..build.webassets_api import named_bundles
 from ..core.digest import split_digested_path
@@ -21,11 +21,12 @@ from ..core.manifest import ManifestData
 from ..core.static import Selection
 from .bundle_urls import BundleUrls, Url
 from .live import LiveBuilder
+from .lookup import DigestedLookup, DigestVerifier
 from .process_manifest import ProcessManifest
 from .resolvers import LiveResolver, ManifestResolver, Resolver
-from .serving import DigestVerifier, install_views
 from .settings import Settings, is_strict, read_settings, static_roots
 from .static_urls import LiveStaticUrls, ManifestStaticUrls, MissingStatic, PlainStaticUrls, StaticUrls
+from .wsgi import Finder
 
 
 class BustState:
@@ -41,8 +42,6 @@ class BustState:
         self._resolver: Resolver | None = None
         self._bundle_urls: BundleUrls | None = None
         self._static_urls: StaticUrls | None = None
-        self._manifest_names: frozenset[tuple[str, str]] | None = None
-        self._views_installed = False
 
     # -- what everything is built from -------------------------------------------
 
@@ -169,29 +168,30 @@ class BustState:
 
     # -- serving -------------------------------------------------------------------
 
-    def install_views(self) -> None:
-        """Serve every static endpoint through serving.send_static (once, before the first request)."""
-        if self._views_installed:
-            return
-        self._views_installed = True
+    def serving(self) -> tuple[Finder, str | None]:
+        """For BustMiddleware, on the first request: which URL paths are digested files, and the
+        Cache-Control of plain static names."""
         settings = self.settings
-        if settings.static.serve:
-            install_views(
-                self.app,
-                self.digester.roots,
-                in_manifest=self._in_manifest,
-                verifier=DigestVerifier(settings.build.algorithm, settings.build.length),
-                length=settings.build.length,
-                plain_max_age=settings.static.plain_max_age,
-            )
-
-    def _in_manifest(self, endpoint: str, filename: str) -> bool:
-        """True if the manifest in memory names ``filename`` (production only)."""
-        if self.live:
-            return False
-        if self._manifest_names is None:
-            self._manifest_names = manifest_names(self._manifest_data(), self.env, self.digester.roots)
-        return (endpoint, filename) in self._manifest_names
+        if not settings.static.serve or self.app.url_map.host_matching:
+            return _not_ours, None  # host-matched static routes: left to Flask
+        roots = self.digester.roots
+        known: dict[str, str] = {}
+        if not self.live:
+            prefixes = {root.endpoint: root.url_prefix for root in roots}
+            with self.app.app_context():  # an init_app environment finds its app through it
+                files = manifest_files(self._manifest_data(), self.env, roots)
+            for f in files:
+                if f.endpoint in prefixes and split_digested_path(f.filename, settings.build.length):
+                    known[prefixes[f.endpoint] + f.filename] = f.abspath
+        lookup = DigestedLookup(
+            roots,
+            known,
+            verifier=DigestVerifier(settings.build.algorithm, settings.build.length),
+            length=settings.build.length,
+            cors=settings.static.allow_origin,
+        )
+        plain = settings.static.plain_max_age
+        return lookup, (f"public, max-age={plain}" if plain else None)
 
     # -- the manifest ------------------------------------------------------------------
 
@@ -205,3 +205,8 @@ class BustState:
 
     def _manifest_data(self) -> ManifestData:
         return self.manifest.data(self.settings.build.manifest_path)
+
+
+def _not_ours(path: str) -> None:
+    """Serving is off: every request goes to Flask."""
+    return None

@@ -101,7 +101,8 @@ def cors_headers_on_pages_and_assets(client: Any) -> None:
     assert page.headers["Access-Control-Allow-Origin"] == "https://example.org"
     (stylesheet, _), *_ = asset_tags(page.get_data(as_text=True))
     status, headers, _ = fetch(client, stylesheet, headers={"Origin": "https://example.org"})
-    assert status == 200 and headers["Access-Control-Allow-Origin"] == "https://example.org"
+    # Digested files are answered before Flask (so before Flask-CORS), with BUST_ASSETS_ALLOW_ORIGIN.
+    assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"
 
 
 def talisman_headers(client: Any) -> None:

@@ -1,0 +1,71 @@
+"""Prepared responses for digested files: headers computed once per file and variant.
+
+Stdlib and Werkzeug's content-type rules only; the WSGI layer (wsgi.py) picks one
+and sends it. Digested names never change their bytes, so everything here can be
+computed at start-up and reused for every request.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+from dataclasses import dataclass
+from email.utils import formatdate
+
+from werkzeug.utils import get_content_type
+
+from ..core.digest import FOREVER
+from ..core.files import ENCODINGS
+
+Headers = list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One body of a digested file: the identity bytes, or a ``.br`` / ``.gz`` copy."""
+
+    path: str
+    size: int
+    etag: str  # strong, one per variant: a cache must never answer br bytes to a gzip request
+    headers: Headers  # everything but Content-Length, which a Range changes
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A digested file and its variants, keyed by content-coding (None: identity)."""
+
+    variants: dict[str | None, Variant]
+
+    @property
+    def encodings(self) -> tuple[str, ...]:
+        """The content-codings available besides identity."""
+        return tuple(e for e in self.variants if e is not None)
+
+
+def prepare(path: str, digest: str, *, cors: str | None) -> Asset | None:
+    """The prepared responses of the digested file at ``path``; None if it is not a file."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    common: Headers = [
+        ("Content-Type", get_content_type(mimetype, "utf-8")),
+        ("Cache-Control", FOREVER),
+        ("Last-Modified", formatdate(st.st_mtime, usegmt=True)),
+        ("Accept-Ranges", "bytes"),
+    ]
+    if cors:
+        common.append(("Access-Control-Allow-Origin", cors))
+    variants: dict[str | None, Variant] = {None: Variant(path, st.st_size, f'"{digest}"', common)}
+    for encoding, suffix in ENCODINGS.items():
+        try:
+            size = os.stat(path + suffix).st_size
+        except OSError:
+            continue
+        headers = [*common, ("Content-Encoding", encoding)]
+        variants[encoding] = Variant(path + suffix, size, f'"{digest}-{encoding}"', headers)
+    if len(variants) > 1:  # the body depends on Accept-Encoding: caches must know
+        for variant in variants.values():
+            variant.headers.append(("Vary", "Accept-Encoding"))
+    return Asset(variants)
