@@ -27,7 +27,8 @@ class Variant:
     path: str
     size: int
     etag: str  # strong, one per variant: a cache must never answer br bytes to a gzip request
-    headers: Headers  # everything but Content-Length, which a Range changes
+    headers: Headers  # everything but ETag and Content-Length, which a Range changes
+    whole: Headers  # the headers of a 200: all of the above, computed once
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,7 @@ class Asset:
     """A digested file and its variants, keyed by content-coding (None: identity)."""
 
     variants: dict[str | None, Variant]
-
-    @property
-    def encodings(self) -> tuple[str, ...]:
-        """The content-codings available besides identity."""
-        return tuple(e for e in self.variants if e is not None)
+    encodings: tuple[str, ...]  # the content-codings available besides identity
 
 
 def prepare(path: str, digest: str, *, cors: str | None) -> Asset | None:
@@ -57,15 +54,17 @@ def prepare(path: str, digest: str, *, cors: str | None) -> Asset | None:
     ]
     if cors:
         common.append(("Access-Control-Allow-Origin", cors))
-    variants: dict[str | None, Variant] = {None: Variant(path, st.st_size, f'"{digest}"', common)}
+    bodies: dict[str | None, tuple[str, int, str]] = {None: (path, st.st_size, f'"{digest}"')}
     for encoding, suffix in ENCODINGS.items():
         try:
-            size = os.stat(path + suffix).st_size
+            bodies[encoding] = (path + suffix, os.stat(path + suffix).st_size, f'"{digest}-{encoding}"')
         except OSError:
             continue
-        headers = [*common, ("Content-Encoding", encoding)]
-        variants[encoding] = Variant(path + suffix, size, f'"{digest}-{encoding}"', headers)
-    if len(variants) > 1:  # the body depends on Accept-Encoding: caches must know
-        for variant in variants.values():
-            variant.headers.append(("Vary", "Accept-Encoding"))
-    return Asset(variants)
+    if len(bodies) > 1:  # the body depends on Accept-Encoding: caches must know
+        common.append(("Vary", "Accept-Encoding"))
+    variants: dict[str | None, Variant] = {}
+    for coding, (body, size, etag) in bodies.items():
+        headers = [*common, ("Content-Encoding", coding)] if coding else common
+        whole = [*headers, ("ETag", etag), ("Content-Length", str(size))]
+        variants[coding] = Variant(body, size, etag, headers, whole)
+    return Asset(variants, tuple(e for e in variants if e is not None))

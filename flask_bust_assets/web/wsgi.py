@@ -117,16 +117,20 @@ def _respond(variant: Variant, environ: Environ, start_response: StartResponse, 
     if span == UNSATISFIABLE:
         start_response("416 Range Not Satisfiable", [("Content-Range", f"bytes */{size}"), ("Content-Length", "0")])
         return []
-    headers = [*variant.headers, ("ETag", variant.etag)]
     if span is None:
-        start_response("200 OK", [*headers, ("Content-Length", str(size))])
+        start_response("200 OK", variant.whole)
         if head:
             return []
         handle = open(variant.path, "rb")  # noqa: SIM115 - closed by the file wrapper or the server
         wrapper = environ.get("wsgi.file_wrapper")
         return wrapper(handle, CHUNK) if wrapper else _chunks(handle, size)
     start, end = span
-    headers += [("Content-Range", f"bytes {start}-{end}/{size}"), ("Content-Length", str(end - start + 1))]
+    headers = [
+        *variant.headers,
+        ("ETag", variant.etag),
+        ("Content-Range", f"bytes {start}-{end}/{size}"),
+        ("Content-Length", str(end - start + 1)),
+    ]
     start_response("206 Partial Content", headers)
     if head:
         return []

@@ -1,68 +1,72 @@
-"""Requests per second for a digested file: our serving path versus Flask's static route.
+"""Requests per second for digested files: ours, Flask's static route, and WhiteNoise 6, side by side.
 
-Both run under gunicorn (one gthread worker) on 127.0.0.1, serving the same
-file of the sample app; a Python client keeps connections alive from several
-threads for a fixed time. The client shares the 2 cores, so absolute numbers
-are low; the ratio is what to read.
+Each server is gunicorn (one worker, sync or gthread) on 127.0.0.1 running the
+sample app (with a 2 KB and a 200 KB stylesheet added); WhiteNoise wraps the same
+Flask app, serving the same files and precompressed variants. The load comes from
+wrk (Debian's package; .ci/run installs it), bounded in time and on loopback
+only. Servers are measured in turn, repeatedly, so drift hits them alike; the
+client shares the 2 cores, so read the ratios.
 """
 
 from __future__ import annotations
 
-import http.client
+import json
 import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
-from tests.helpers import FLASK, free_port, wait_for_http
-
-from ..helpers import clean_env
+from ..helpers import FLASK, clean_env, free_port, wait_for_http
 
 REPO = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+WORKERS = {"sync": ["-k", "sync"], "gthread": ["-k", "gthread", "--threads", "4"]}
+SIZES = {"2 KB": 2 * 1024, "200 KB": 200 * 1024}
+
+WHITENOISE_APP = """
+from whitenoise import WhiteNoise
+
+from sample_app import create_app
+
+app = create_app({"BUST_ASSETS_SERVE": False})
+# The same files and .br/.gz variants, cached forever as ours are (the names are digests).
+app.wsgi_app = WhiteNoise(app.wsgi_app, root=app.static_folder, prefix="static/", immutable_file_test=lambda p, u: True)
+"""
+SERVERS = {
+    "Flask's static route": ("sample_app:create_app()", "false"),
+    "WhiteNoise 6": ("whitenoise_app:app", "false"),
+    "ours": ("sample_app:create_app()", "true"),
+}
 
 
-def load(port: int, path: str, headers: dict[str, str], seconds: float, threads: int = 4) -> tuple[float, float]:
-    """(requests per second, bytes per response) over ``seconds``."""
-    counts = [0] * threads
-    sizes: list[int] = []
-    deadline = time.monotonic() + seconds
-
-    def client(slot: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        while time.monotonic() < deadline:
-            connection.request("GET", path, headers=headers)
-            response = connection.getresponse()
-            body = response.read()
-            if response.status != 200:
-                raise RuntimeError(f"{path}: {response.status}")
-            counts[slot] += 1
-            if slot == 0 and len(sizes) < 10:
-                sizes.append(len(body))
-            if response.getheader("Connection", "").lower() == "close":
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        connection.close()
-
-    workers = [threading.Thread(target=client, args=(i,)) for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return sum(counts) / seconds, statistics.median(sizes)
+def stylesheet(size: int) -> str:
+    """Compressible CSS of about ``size`` bytes, as a real stylesheet is."""
+    rules, i = [], 0
+    while sum(map(len, rules)) < size:
+        rules.append(f".c{i} {{ color: #{i * 7919 % 0xFFFFFF:06x}; margin: {i % 17}px {i % 5}rem }}\n")
+        i += 1
+    return "".join(rules)
 
 
-def server(root: Path, serve: bool) -> tuple[subprocess.Popen[bytes], int]:
+def wrk(port: int, path: str, encoding: str, seconds: float) -> float:
+    """Requests per second wrk measures over ``seconds`` (2 threads, 8 connections)."""
+    out = subprocess.run(
+        ["wrk", "-t2", "-c8", f"-d{seconds:.0f}s", "-H", f"Accept-Encoding: {encoding}", f"http://127.0.0.1:{port}{path}"],
+        capture_output=True, text=True, timeout=seconds + 30, check=True,
+    ).stdout  # fmt: skip
+    if "Non-2xx" in out:
+        raise RuntimeError(f"{path}: errors under load\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+
+
+def start(root: Path, target: str, serve: str, worker: str) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
-    env = clean_env()
-    env["FLASK_BUST_ASSETS_SERVE"] = "true" if serve else "false"
+    env = clean_env(FLASK_BUST_ASSETS_SERVE=serve)
     proc = subprocess.Popen(
-        [GUNICORN, "-k", "gthread", "--threads", "4", "-w", "1", "-b", f"127.0.0.1:{port}", "sample_app:create_app()"],
+        [GUNICORN, *WORKERS[worker], "-w", "1", "-b", f"127.0.0.1:{port}", target],
         cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     wait_for_http(f"http://127.0.0.1:{port}/")
@@ -70,30 +74,48 @@ def server(root: Path, serve: bool) -> tuple[subprocess.Popen[bytes], int]:
 
 
 def main(quick: bool = False) -> None:
-    seconds, repeat = (1.0, 1) if quick else (3.0, 3)
+    seconds, repeat = (1.0, 1) if quick else (2.0, 3)
+    if shutil.which("wrk") is None:
+        print("## Serving: skipped, wrk is not installed (apt-get install wrk)\n")
+        return
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         shutil.copytree(REPO / "sample_app", root / "sample_app", ignore=shutil.ignore_patterns("gen", "*.json"))
+        for label, size in SIZES.items():
+            (root / f"sample_app/static/bench/{size}.css").parent.mkdir(parents=True, exist_ok=True)
+            (root / f"sample_app/static/bench/{size}.css").write_text(stylesheet(size))
+        (root / "whitenoise_app.py").write_text(WHITENOISE_APP)
         subprocess.run([FLASK, "--app", "sample_app", "assets", "build"], cwd=root, check=True, capture_output=True)
-        (css,) = re.findall(r"gen/site\.[0-9a-f]{16}\.css", (root / "sample_app/assets-manifest.json").read_text())[:1]
-        path = "/static/" + css
-        results: dict[tuple[str, str], list[tuple[float, float]]] = {}
-        servers = {"Flask's static route": server(root, False), "ours": server(root, True)}
-        try:
-            for _ in range(repeat):  # alternate, so drift hits both alike
-                for label, (_, port) in servers.items():
-                    for encoding in ("identity", "br"):
-                        headers = {"Accept-Encoding": encoding}
-                        results.setdefault((label, encoding), []).append(load(port, path, headers, seconds))
-        finally:
-            for proc, _ in servers.values():
-                proc.terminate()
-                proc.wait(timeout=30)
-    print(f"## Serving `{path}` (gunicorn gthread, 1 worker; median req/s of {repeat} x {seconds:.0f} s)\n")
-    print("| server | Accept-Encoding | req/s | bytes per response | ratio to Flask |")
-    print("|---|---|---:|---:|---:|")
-    for (label, encoding), runs in results.items():
-        rate = statistics.median(r for r, _ in runs)
-        base = statistics.median(r for r, _ in results[("Flask's static route", encoding)])
-        size = statistics.median(s for _, s in runs)
-        print(f"| {label} | {encoding} | {rate:.0f} | {size:.0f} | {rate / base:.2f}x |")
+        files = json.loads((root / "sample_app/assets-manifest.json").read_text())["files"]["static"]
+        paths = {label: "/static/" + files[f"bench/{size}.css"]["path"] for label, size in SIZES.items()}
+        results: dict[tuple[str, str, str, str], list[float]] = {}
+        for worker in WORKERS:
+            running = {label: start(root, target, serve, worker) for label, (target, serve) in SERVERS.items()}
+            try:
+                for _ in range(repeat):  # in turn, so drift hits every server alike
+                    for size, path in paths.items():
+                        for encoding in ("identity", "br"):
+                            for label, (_, port) in running.items():
+                                rate = wrk(port, path, encoding, seconds)
+                                results.setdefault((worker, size, encoding, label), []).append(rate)
+            finally:
+                for proc, _ in running.values():
+                    proc.terminate()
+                    proc.wait(timeout=30)
+    print(
+        f"## Serving digested files (gunicorn, 1 worker; wrk 2 threads x 8 connections; median req/s of {repeat} x {seconds:.0f} s)\n"
+    )
+    print(
+        "| worker | file | Accept-Encoding | Flask's static route | WhiteNoise 6 | ours | ours / WhiteNoise | ours / Flask |"
+    )
+    print("|---|---|---|---:|---:|---:|---:|---:|")
+    for worker in WORKERS:
+        for size in SIZES:
+            for encoding in ("identity", "br"):
+                flask, whitenoise, ours = (
+                    statistics.median(results[(worker, size, encoding, label)]) for label in SERVERS
+                )
+                print(
+                    f"| {worker} | {size} | {encoding} | {flask:.0f} | {whitenoise:.0f} | {ours:.0f} "
+                    f"| {ours / whitenoise:.2f}x | {ours / flask:.2f}x |"
+                )
