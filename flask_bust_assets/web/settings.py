@@ -28,7 +28,7 @@ class StaticSettings:
     exclude: tuple[str, ...]
     missing_static: str
     missing_reference: str
-    serve: bool  # our view serves static endpoints (immutable headers, variants)
+    serve: bool  # the WSGI layer answers digested files (immutable headers, variants)
     plain_max_age: int  # seconds, for static files served under their plain name
     allow_origin: str | None  # Access-Control-Allow-Origin of digested files; None sends none
 

@@ -3,7 +3,7 @@
 It reads the settings once, picks the mode once (production answers from the
 manifest; development, or no manifest yet, builds live) and wires single-job
 collaborators for the Flask hooks: BundleUrls, a StaticUrls of that mode, the
-static views. The CLI's work is in commands.py, which this module does not know.
+the WSGI serving layer. The CLI's work is in commands.py, which this module does not know.
 """
 
 from __future__ import annotations
