@@ -2,7 +2,7 @@
 
 It reads the settings once, picks the mode once (production answers from the
 manifest; development, or no manifest yet, builds live) and wires single-job
-collaborators for the Flask hooks: BundleUrls, a StaticUrls of that mode, the
+collaborators for the Flask hooks: BundleUrls, a StaticUrls of that mode, and
 the WSGI serving layer. The CLI's work is in commands.py, which this module does not know.
 """
 

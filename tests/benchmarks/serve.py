@@ -81,7 +81,7 @@ def main(quick: bool = False) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         shutil.copytree(REPO / "sample_app", root / "sample_app", ignore=shutil.ignore_patterns("gen", "*.json"))
-        for label, size in SIZES.items():
+        for size in SIZES.values():
             (root / f"sample_app/static/bench/{size}.css").parent.mkdir(parents=True, exist_ok=True)
             (root / f"sample_app/static/bench/{size}.css").write_text(stylesheet(size))
         (root / "whitenoise_app.py").write_text(WHITENOISE_APP)
@@ -102,12 +102,10 @@ def main(quick: bool = False) -> None:
                 for proc, _ in running.values():
                     proc.terminate()
                     proc.wait(timeout=30)
-    print(
-        f"## Serving digested files (gunicorn, 1 worker; wrk 2 threads x 8 connections; median req/s of {repeat} x {seconds:.0f} s)\n"
-    )
-    print(
-        "| worker | file | Accept-Encoding | Flask's static route | WhiteNoise 6 | ours | ours / WhiteNoise | ours / Flask |"
-    )
+    load = f"wrk 2 threads x 8 connections; median req/s of {repeat} x {seconds:.0f} s"
+    print(f"## Serving digested files (gunicorn, 1 worker; {load})\n")
+    columns = ["worker", "file", "Accept-Encoding", "Flask's static route", "WhiteNoise 6", "ours"]
+    print("| " + " | ".join([*columns, "ours / WhiteNoise", "ours / Flask"]) + " |")
     print("|---|---|---|---:|---:|---:|---:|---:|")
     for worker in WORKERS:
         for size in SIZES:
