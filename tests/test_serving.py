@@ -211,3 +211,18 @@ def test_development_serves_an_edited_file_under_its_new_name(tmp_path: Path) ->
         with client.get(url) as response:
             assert response.data == f"a{{color:{colour}}}".encode()
             assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_files_over_the_memory_limit_stream_from_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flask_bust_assets.web import lookup
+
+    monkeypatch.setattr(lookup, "INLINE_MAX", 0)  # every file through wsgi.file_wrapper
+    app = site(tmp_path)
+    css = "/static/" + json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]["css"][0]["path"]
+    original = (tmp_path / "static" / css.removeprefix("/static/")).read_bytes()
+    with serve(app) as base:
+        assert http(base, css)[2] == original
+        status, _, body = http(base, css, headers={"Range": "bytes=5-14"})
+        assert (status, body) == (206, original[5:15])
+        _, headers, body = http(base, css, headers={"Accept-Encoding": "br"})
+        assert headers["content-encoding"] == "br" and brotli.decompress(body) == original

