@@ -226,3 +226,20 @@ def test_files_over_the_memory_limit_stream_from_disk(tmp_path: Path, monkeypatc
         assert (status, body) == (206, original[5:15])
         _, headers, body = http(base, css, headers={"Accept-Encoding": "br"})
         assert headers["content-encoding"] == "br" and brotli.decompress(body) == original
+
+
+def test_a_file_cleaned_after_the_table_was_made_is_a_404_not_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flask_bust_assets.web import lookup
+
+    monkeypatch.setattr(lookup, "INLINE_MAX", 0)  # not in memory: read from disk on each request
+    app = site(tmp_path)
+    css = "/static/" + json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]["css"][0]["path"]
+    client = app.test_client()
+    with client.get(css) as response:
+        assert response.status_code == 200
+    for path in (tmp_path / "static/gen").glob("site.*"):
+        path.unlink()  # as `flask assets clean` retires an old generation
+    with client.get(css) as response:
+        assert response.status_code == 404

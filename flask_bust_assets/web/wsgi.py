@@ -66,7 +66,10 @@ class BustMiddleware:
             return [] if method == "HEAD" else [NOT_FOUND]
         assert isinstance(asset, Asset)
         variant = self._variant(asset, environ.get("HTTP_ACCEPT_ENCODING", ""))
-        return _respond(variant, environ, start_response, head=method == "HEAD")
+        try:
+            return _respond(variant, environ, start_response, head=method == "HEAD")
+        except FileNotFoundError:  # retired by `flask assets clean` since the table was made
+            return self.app(environ, start_response)
 
     def _plain_caching(self, start_response: StartResponse) -> StartResponse:
         """A plain name can change in place: Flask's no-cache becomes a short max-age (BUST_ASSETS_PLAIN_MAX_AGE).
@@ -118,12 +121,11 @@ def _respond(variant: Variant, environ: Environ, start_response: StartResponse, 
         start_response("416 Range Not Satisfiable", [("Content-Range", f"bytes */{size}"), ("Content-Length", "0")])
         return []
     if span is None:
+        if head or variant.body is not None:
+            start_response("200 OK", variant.whole)
+            return [] if head else [variant.body]  # type: ignore[list-item]
+        handle = open(variant.path, "rb")  # noqa: SIM115 - before start_response: a missing file is not ours
         start_response("200 OK", variant.whole)
-        if head:
-            return []
-        if variant.body is not None:
-            return [variant.body]
-        handle = open(variant.path, "rb")  # noqa: SIM115 - closed by the file wrapper or the server
         wrapper = environ.get("wsgi.file_wrapper")
         return wrapper(handle, CHUNK) if wrapper else _chunks(handle, size)
     start, end = span
@@ -133,12 +135,11 @@ def _respond(variant: Variant, environ: Environ, start_response: StartResponse, 
         ("Content-Range", f"bytes {start}-{end}/{size}"),
         ("Content-Length", str(end - start + 1)),
     ]
-    start_response("206 Partial Content", headers)
-    if head:
-        return []
-    if variant.body is not None:
-        return [variant.body[start : end + 1]]
+    if head or variant.body is not None:
+        start_response("206 Partial Content", headers)
+        return [] if head else [variant.body[start : end + 1]]  # type: ignore[index]
     handle = open(variant.path, "rb")  # noqa: SIM115 - closed by _chunks
+    start_response("206 Partial Content", headers)
     handle.seek(start)
     return _chunks(handle, end - start + 1)
 
