@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from flask import Flask
 from flask_assets import Bundle
+from webassets.filter import Filter, register_filter
 
 from flask_bust_assets.build import filters
 from flask_bust_assets.web import commands
@@ -102,3 +103,37 @@ def test_a_changed_setting_or_a_deleted_output_rebuilds(root: Path, minify_calls
     report = build(site(root, {"BUST_ASSETS_JS_ENGINE": "jsmin"}))
     assert {r.name: r.reused for r in report.results} == {"css": False, "js": True}
     assert (root / "static" / css["path"]).is_file()  # from webassets' filter cache: no minify needed
+
+
+class EditsItsSource(Filter):  # type: ignore[misc]
+    """A filter that edits the file it reads, once: an editor saving while a build runs."""
+
+    name = "test_edits_its_source"
+    edited: ClassVar[set[str]] = set()
+
+    def input(self, _in: Any, out: Any, source_path: str = "", **kw: Any) -> None:
+        out.write(_in.read())
+        if source_path not in self.edited:
+            self.edited.add(source_path)
+            Path(source_path).write_text("window.edited = 'during the build, longer than before';\n")
+
+
+register_filter(EditsItsSource)
+
+
+def test_an_edit_made_while_a_build_reads_is_never_lost(root: Path) -> None:
+    # The build cache must record what the build read, not what is on disk afterwards.
+    def app_with_bundle() -> Flask:
+        app, assets = make_app(root)
+        assets.register("edited", Bundle("js/a.js", filters="test_edits_its_source", output="gen/e.%(version)s.js"))
+        return app
+
+    first = build(app_with_bundle())
+    (out,) = first.results[0].outputs
+    assert "during the build" not in (root / "static" / out.path).read_text()  # built from the bytes it read
+    again = app_with_bundle()
+    second = build(again)
+    assert not second.results[0].reused  # the source changed under the first build: not fresh
+    assert "during the build" in (root / "static" / second.results[0].outputs[0].path).read_text()
+    with again.app_context():
+        assert commands.check(again.extensions["bust_assets"]) == []

@@ -21,6 +21,7 @@ from webassets.utils import is_url
 from ..core.digest import VERSION_PLACEHOLDER, content_digest, digested_path, integrity
 from ..core.files import write_atomic, write_if_missing
 from ..core.manifest import BundleOutput
+from ..core.stamps import Stamp, stamp
 from ..errors import BuildError, BustAssetsError, BustAssetsWarning, LinkWarning
 from .digester import Digester
 from .linked import link_hint, link_source
@@ -68,8 +69,16 @@ class BundleResult:
     error: BuildError | None = None
     sources: list[str] = field(default_factory=list)
     reused: bool = False  # nothing it depends on changed since the last build
+    stamps: list[Stamp] = field(default_factory=list)  # of the sources, taken before reading them
     linked: bool = False  # has no output: its sources are linked one by one (linked.py)
     definition_key: str = ""
+
+    def read(self, sources: list[str]) -> None:
+        """Note sources about to be read, stamping them first: an edit made while the
+        build reads them then differs from what the build cache records, so the next
+        build redoes the bundle instead of trusting output made from the old bytes."""
+        self.stamps.extend(stamp(path) for path in sources)
+        self.sources.extend(sources)
 
     @property
     def outputs(self) -> tuple[BundleOutput, ...]:
@@ -93,7 +102,7 @@ def build_bundle(
     building = BUILDING.set(True)
     with build_warnings() as messages:
         try:
-            result.files = list(_build_files(env, name, settings, result.sources, digester))
+            result.files = list(_build_files(env, name, settings, result, digester))
         except BuildError as exc:
             result.error = exc
         except BustAssetsError as exc:
@@ -143,18 +152,18 @@ def write_files(result: BundleResult, settings: BuildSettings) -> None:
 
 
 def _build_files(
-    env: Any, name: str, settings: BuildSettings, seen: list[str], digester: Digester | None
+    env: Any, name: str, settings: BuildSettings, result: BundleResult, digester: Digester | None
 ) -> Iterator[BuiltFile]:
     bundle = lookup(env, name)
-    yield from _tree_files(bundle, wrap(env, bundle), name, settings, seen, digester)
+    yield from _tree_files(bundle, wrap(env, bundle), name, settings, result, digester)
 
 
 def _tree_files(
-    bundle: Any, ctx: Any, name: str, settings: BuildSettings, seen: list[str], digester: Digester | None
+    bundle: Any, ctx: Any, name: str, settings: BuildSettings, result: BundleResult, digester: Digester | None
 ) -> Iterator[BuiltFile]:
     for leaf, extra_filters, leaf_ctx in bundle.iterbuild(ctx):
         if leaf.output:
-            yield _built_file(leaf, extra_filters, leaf_ctx, name, settings, seen)
+            yield _built_file(leaf, extra_filters, leaf_ctx, name, settings, result)
             continue
         if digester is None:  # the caller has no static roots to link the sources from
             raise BuildError(f"has no output file; give it one, e.g. output='gen/{name}.%(version)s.css'", bundle=name)
@@ -163,14 +172,14 @@ def _tree_files(
         )
         for _, item in leaf.resolve_contents(leaf_ctx, force=True):
             if isinstance(item, Bundle):
-                yield from _tree_files(item, wrap(leaf_ctx, item), name, settings, seen, digester)
+                yield from _tree_files(item, wrap(leaf_ctx, item), name, settings, result, digester)
             elif is_url(item):
                 warnings.warn(
                     f"bundle {name!r} has no output; left out the external URL {item}", BustAssetsWarning, stacklevel=2
                 )
             else:
                 _check_sources([item], name)
-                seen.append(item)
+                result.read([item])
                 abspath, data, entry = link_source(item, digester, name)
                 yield BuiltFile(abspath=abspath, data=data, entry=entry, linked=True)
 
@@ -186,10 +195,10 @@ def _check_sources(sources: list[str], name: str) -> None:
 
 
 def _built_file(
-    leaf: Any, extra_filters: Any, ctx: Any, name: str, settings: BuildSettings, seen: list[str]
+    leaf: Any, extra_filters: Any, ctx: Any, name: str, settings: BuildSettings, result: BundleResult
 ) -> BuiltFile:
     sources = source_files(leaf, ctx)
-    seen.extend(sources)
+    result.read(sources)
     _check_sources(sources, name)
     data = build_leaf(leaf, ctx, extra_filters).encode("utf-8")
     digest = content_digest(data, settings.algorithm, settings.length)

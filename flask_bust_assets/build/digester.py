@@ -129,6 +129,12 @@ class Digester:
             known = self._source_deps.get(os.path.realpath(source_path), ())
             return tuple(stamp(path) for path, *_ in known)
 
+    def read_stamps(self, source_path: str) -> tuple[Stamp, ...]:
+        """The stamps of every file the last rewrite of ``source_path`` referenced, as taken
+        before each was read (for the build cache: a file edited meanwhile then differs)."""
+        with self._lock:
+            return self._source_deps.get(os.path.realpath(source_path), ())
+
     def references_of(self, source_path: str) -> tuple[str, ...]:
         """The files the last rewrite of ``source_path`` referenced directly."""
         with self._lock:
@@ -200,7 +206,6 @@ class Digester:
             digested = self.file(target)
             references.append(digested)
             self._queue(digested)
-            deps.append(stamp(target))
             deps.extend(self._memo[os.path.realpath(target)][0])
             if output is None:  # an output outside every root: link by root-relative URL
                 return ref.replace_with(url_of(digested.root, digested.path), digested.query)

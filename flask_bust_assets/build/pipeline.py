@@ -13,7 +13,6 @@ from typing import Any
 from ..core import generations, manifest
 from ..core.files import exclusive_lock
 from ..core.manifest import ManifestData
-from ..core.stamps import stamp
 from .bundle import BuildSettings, BundleResult, build_bundle, write_files
 from .digester import Digester
 from .reuse import BuildCache
@@ -90,10 +89,10 @@ def build_all(
 
 
 def _cache_entry(result: BundleResult, digester: Digester) -> dict[str, Any]:
-    stamps = [stamp(path) for path in result.sources]
+    stamps = list(result.stamps)  # taken before reading, never after (see BundleResult.read)
     references: list[str] = []
     for path in result.sources:
-        stamps.extend(digester.dependency_stamps(path))
+        stamps.extend(digester.read_stamps(path))
         references.extend(digester.references_of(path))
     return {
         "definition_key": result.definition_key,

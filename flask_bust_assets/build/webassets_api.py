@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import io
+import threading
 from collections.abc import Iterator
 from typing import Any
+
+from webassets.cache import FilesystemCache, make_md5
 
 
 def named_bundles(env: Any) -> dict[str, Any]:
@@ -68,3 +71,43 @@ def cache_off(env: Any) -> Iterator[None]:
         yield
     finally:
         env.config["cache"] = saved
+
+
+class _Key:
+    """A cache key already reduced to its digest (webassets' make_md5 walks ``id()``)."""
+
+    def __init__(self, digest: str) -> None:
+        self._digest = digest
+
+    def id(self) -> str:
+        return self._digest
+
+
+class StableKeyCache(FilesystemCache):  # type: ignore[misc]
+    """webassets' file cache, keyed by a source's bytes as they were before its filters ran.
+
+    webassets hashes a file's current bytes into the key twice: to look the result
+    up, then again to store it once the filters ran. A file saved in between gets
+    the old output stored under the new bytes' key, and every later build is
+    served that stale output. Here the key taken for the lookup is the one stored.
+    """
+
+    def __init__(self, directory: str, new_file_mode: int | None = None) -> None:
+        super().__init__(directory, new_file_mode)
+        self._last = threading.local()  # (key object, its frozen form) of this thread's last lookup
+
+    def _frozen(self, key: Any) -> _Key:
+        last = getattr(self._last, "pair", None)
+        if last is not None and last[0] is key:
+            return last[1]  # type: ignore[no-any-return]
+        frozen = _Key(make_md5(key))
+        self._last.pair = (key, frozen)
+        return frozen
+
+    def get(self, key: Any) -> Any:
+        """Look ``key`` up, remembering the bytes it was made of for the set() that follows."""
+        return super().get(self._frozen(key))
+
+    def set(self, key: Any, data: Any) -> None:
+        """Store under the key of the lookup before the filters ran."""
+        super().set(self._frozen(key), data)

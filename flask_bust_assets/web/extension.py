@@ -16,7 +16,7 @@ from flask_assets import Environment, FlaskResolver
 from ..build import filters as _filters  # noqa: F401  (registers bust_cssmin / bust_jsmin / bust_cssurls)
 from ..build.bundle import BUILDING
 from ..build.hooks import BustManifest, ContentHashVersion
-from ..build.webassets_api import named_bundles
+from ..build.webassets_api import StableKeyCache, named_bundles
 from ..core.digest import DEFAULT_ALGORITHM, DEFAULT_LENGTH
 from ..core.static import is_our_file
 from .bundles import Bundle, adopt, check_filters
@@ -89,7 +89,7 @@ class BustAssets(Environment):  # type: ignore[misc]
         # Initialise unbound so webassets' own defaults (auto_build=True,
         # versions='hash', ...) do not land in app.config before ours.
         super().__init__(None)
-        self._cache_folders: set[str] = set()
+        self._caches: dict[str, StableKeyCache] = {}
         if app is not None:
             self.app = app
             self.init_app(app)
@@ -100,13 +100,18 @@ class BustAssets(Environment):  # type: ignore[misc]
 
         webassets creates only its default folder; every build path (ours,
         ``Bundle.build()``, ``urls()`` with auto_build, bundles written in
-        templates) reads the cache through this property.
+        templates) reads the cache through this property. A folder gets a
+        StableKeyCache: a source edited while its filters run is never cached
+        under its new bytes with the old output.
         """
         folder = self.config.get("cache")
-        if isinstance(folder, str) and folder not in self._cache_folders:
+        if not isinstance(folder, str):
+            return super().cache
+        cache = self._caches.get(folder)
+        if cache is None:
             os.makedirs(folder, exist_ok=True)
-            self._cache_folders.add(folder)
-        return super().cache
+            cache = self._caches[folder] = StableKeyCache(folder, self.config.get("cache_file_mode"))
+        return cache
 
     @cache.setter
     def cache(self, value: Any) -> None:
