@@ -182,11 +182,12 @@ def test_filter_options_are_part_of_the_cache_key(tmp_path: Path) -> None:
             r"BUST_ASSETS_VERSIONING is 'path'; use 'filename' or 'query' \(the first is the default\)",
         ),
         ("BUST_ASSETS_DIGEST_LENGTH", "long", "BUST_ASSETS_DIGEST_LENGTH must be a whole number"),
+        ("BUST_ASSETS_BROTLI_QUALITY", 12, r"BUST_ASSETS_BROTLI_QUALITY is 12; use a whole number from 0 to 11"),
         ("BUST_ASSETS_MANIFEST", "static/assets-manifest.json", "BUST_ASSETS_MANIFEST is .* inside the static folder"),
         ("ASSETS_CACHE", "static/.cache", "ASSETS_CACHE is .* inside the static folder"),
     ],
 )
-def test_bad_settings_are_refused_naming_the_key(tmp_path: Path, key: str, value: str, message: str) -> None:
+def test_bad_settings_are_refused_naming_the_key(tmp_path: Path, key: str, value: object, message: str) -> None:
     if key in ("BUST_ASSETS_MANIFEST", "ASSETS_CACHE"):
         value = str(tmp_path / value)
     app, assets = site(tmp_path, {key: value})
@@ -205,3 +206,15 @@ def test_glob_bundles_never_pick_up_digested_copies(tmp_path: Path) -> None:
         data = (tmp_path / "static" / entry["path"]).read_bytes()
         assert data.count(b"margin:0") == 1 and data.count(b"color:blue") == 1
     assert len(list((tmp_path / "static/css").glob("a.*.css"))) == 1
+
+
+def test_brotli_quality_is_a_setting(tmp_path: Path) -> None:
+    sizes = {}
+    for quality in (1, 11):
+        root = tmp_path / f"q{quality}"
+        app, assets = site(root, {"BUST_ASSETS_BROTLI_QUALITY": quality})
+        write(root, "static/css/a.css", CSS * 200)  # large enough for the qualities to differ
+        assert build(app, assets).ok
+        (variant,) = (root / "static/gen").glob("site.*.css.br")
+        sizes[quality] = variant.stat().st_size
+    assert sizes[11] < sizes[1]

@@ -74,7 +74,7 @@ def build_all(
         # Only content-addressed names get variants: a plain name's variant could go stale.
         produced = {b.abspath: b.data for r in results for b in r.files if not b.entry.query}
         produced.update((d.abspath, d.data) for d in report.static.files if d.path != d.logical)
-        report.compressed = compress_all(list(produced.items()))
+        report.compressed = compress_all(list(produced.items()), settings.brotli_quality)
         manifest.save(settings.manifest_path, data)
         generations.record(
             settings.manifest_path,

@@ -8,6 +8,7 @@ file references and are left alone.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,6 +53,14 @@ def is_file_reference(url: str) -> bool:
 
 def find_references(text: str) -> list[Reference]:
     """Every file reference in normalised ``text``, in source order."""
+    return list(_references(text))
+
+
+# A build reads a stylesheet's references several times (the static pass, then
+# each bundle that includes it, for its cache key and its output); tokenising is
+# the costly part (tinycss2 is pure Python), and the answer depends on the text only.
+@functools.lru_cache(maxsize=16)
+def _references(text: str) -> tuple[Reference, ...]:
     offsets = csstokens.Offsets(text)
     found: list[Reference] = []
     previous = None
@@ -71,7 +80,7 @@ def find_references(text: str) -> list[Reference]:
         start, end = offsets.span(node)
         path, tail = _split_tail(value.strip())
         found.append(Reference(start, end, node.source_line, kind, unquote(path), tail))
-    return found
+    return tuple(found)
 
 
 def rewrite(text: str, references: list[Reference], replace: Callable[[Reference], str | None]) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from ..build.bundle import BuildSettings
+from ..build.variants import DEFAULT_BROTLI_QUALITY
 from ..core.digest import check_algorithm
 from ..core.static import StaticRoot
 from ..errors import ConfigError
@@ -115,6 +116,7 @@ def read_settings(app: Flask) -> Settings:
                 *((key, config.get(key)) for key in OUTPUT_KEYS),
                 ("BUST_ASSETS_MISSING_REFERENCE", static.missing_reference),
             ),
+            brotli_quality=_brotli_quality(config),
         ),
         static=static,
         auto_build=bool(config["ASSETS_AUTO_BUILD"]),
@@ -148,6 +150,13 @@ def _prefix(value: str) -> str:
     """``assets`` / ``/assets/`` -> ``assets/``: keys never start with a slash."""
     value = str(value).strip("/")
     return f"{value}/" if value else ""
+
+
+def _brotli_quality(config: Any) -> int:
+    value = config.get("BUST_ASSETS_BROTLI_QUALITY", DEFAULT_BROTLI_QUALITY)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 11:
+        raise ConfigError(f"BUST_ASSETS_BROTLI_QUALITY is {value!r}; use a whole number from 0 to 11.")
+    return value
 
 
 def _seconds(config: Any, key: str) -> int:
