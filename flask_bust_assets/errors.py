@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from contextvars import ContextVar
 
 BUILD_HINT = "Run `flask assets build` to regenerate it."
-
-# True while a `flask assets` command loads the app: BUST_ASSETS_STRICT must not
-# stop the very command that writes the missing manifest.
-LOADING_FOR_COMMAND: ContextVar[bool] = ContextVar("flask_bust_assets_loading_for_command", default=False)
 
 
 def closest(name: str, known: Iterable[str]) -> str:

@@ -91,8 +91,8 @@ def build_bundle(
     env: Any,
     name: str,
     settings: BuildSettings,
+    digester: Digester,
     cache: BuildCache | None = None,
-    digester: Digester | None = None,
 ) -> BundleResult:
     """Build bundle ``name`` in memory (or reuse the last build); errors go to ``result.error``."""
     result = BundleResult(name=name)
@@ -120,7 +120,7 @@ def build_bundle(
     return result
 
 
-def _reuse(env: Any, result: BundleResult, settings: BuildSettings, cache: BuildCache, digester: Any) -> bool:
+def _reuse(env: Any, result: BundleResult, settings: BuildSettings, cache: BuildCache, digester: Digester) -> bool:
     try:
         # Taken before the filters are set up, on this build and the next alike.
         result.definition_key = definition_key(env, result.name, settings)
@@ -131,8 +131,7 @@ def _reuse(env: Any, result: BundleResult, settings: BuildSettings, cache: Build
         return False
     try:
         for reference in entry["references"]:  # the CSS names them: the manifest must too
-            if digester is not None:
-                digester.queue(reference)
+            digester.queue(reference)
     except (OSError, BustAssetsError):
         return False
     outputs = [BundleOutput(**out) for out in entry["outputs"]]
@@ -153,21 +152,19 @@ def write_files(result: BundleResult, settings: BuildSettings) -> None:
 
 
 def _build_files(
-    env: Any, name: str, settings: BuildSettings, result: BundleResult, digester: Digester | None
+    env: Any, name: str, settings: BuildSettings, result: BundleResult, digester: Digester
 ) -> Iterator[BuiltFile]:
     bundle = lookup(env, name)
     yield from _tree_files(bundle, wrap(env, bundle), name, settings, result, digester)
 
 
 def _tree_files(
-    bundle: Any, ctx: Any, name: str, settings: BuildSettings, result: BundleResult, digester: Digester | None
+    bundle: Any, ctx: Any, name: str, settings: BuildSettings, result: BundleResult, digester: Digester
 ) -> Iterator[BuiltFile]:
     for leaf, extra_filters, leaf_ctx in bundle.iterbuild(ctx):
         if leaf.output:
             yield _built_file(leaf, extra_filters, leaf_ctx, name, settings, result)
             continue
-        if digester is None:  # the caller has no static roots to link the sources from
-            raise BuildError(f"has no output file; give it one, e.g. output='gen/{name}.%(version)s.css'", bundle=name)
         warnings.warn(
             link_hint(name, ", ".join(f.name or type(f).__name__ for f in leaf.filters)), LinkWarning, stacklevel=2
         )

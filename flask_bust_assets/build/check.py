@@ -30,7 +30,7 @@ def stale(env: Any, settings: Any, plan: StaticPlan, *, roots: dict[str, str]) -
             if name not in named_bundles(env):
                 problems.append(f"bundle {name!r} is in the manifest but no longer registered")
                 continue
-            result = build_bundle(env, name, settings, digester=plan.digester)
+            result = build_bundle(env, name, settings, plan.digester)
             if result.error is not None:
                 problems.append(str(result.error))
             elif result.outputs != data.bundles.get(name):

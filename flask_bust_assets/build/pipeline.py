@@ -55,7 +55,7 @@ def build_all(
     digester = static.digester
     results = []
     for name in sorted(named_bundles(env)):
-        results.append(build_bundle(env, name, settings, cache, digester))
+        results.append(build_bundle(env, name, settings, digester, cache))
         if progress:
             progress(name)
     report = BuildReport(results, digest_static(static), manifest_written=False)

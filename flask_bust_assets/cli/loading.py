@@ -12,8 +12,9 @@ import click
 from flask import current_app
 from flask.cli import ScriptInfo
 
-from ..errors import LOADING_FOR_COMMAND, BustAssetsError
+from ..errors import BustAssetsError
 from ..web.bundles import unknown_filter_message
+from ..web.process_manifest import LOADING_FOR_COMMAND
 
 
 def with_app(command: Any) -> Any:

@@ -28,7 +28,7 @@ class LiveBuilder:
     def bundle(self, name: str) -> tuple[BundleOutput, ...]:
         """Build bundle ``name`` and write its files and the files its CSS references."""
         digester = self._digester()
-        result = build_bundle(self._env, name, self._settings, digester=digester)
+        result = build_bundle(self._env, name, self._settings, digester)
         referenced = digester.take_pending()
         if result.error is not None:
             raise result.error

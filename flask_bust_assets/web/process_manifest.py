@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 
 from ..core import manifest
 from ..core.manifest import ManifestData
-from ..errors import LOADING_FOR_COMMAND, ManifestError
+from ..errors import ManifestError
 
 logger = logging.getLogger("flask_bust_assets")
+
+# True while a `flask assets` command loads the app: BUST_ASSETS_STRICT must not
+# stop the very command that writes the missing manifest.
+LOADING_FOR_COMMAND: ContextVar[bool] = ContextVar("flask_bust_assets_loading_for_command", default=False)
 
 
 class ProcessManifest:
