@@ -26,6 +26,10 @@ from flask_bust_assets import BustAssets
 
 REQUIRE_E2E = os.environ.get("BUST_REQUIRE_E2E") == "1"
 FLASK = str(Path(sys.executable).with_name("flask"))
+# Where make_app's (and the sample app's) builds go: the default output folder, instance/assets.
+OUT = "instance/assets"
+MANIFEST = f"{OUT}/assets-manifest.json"
+GEN = f"{OUT}/static"  # generated files of the app's static folder, by URL path
 CACHE = Path(os.environ.get("BUST_TEST_CACHE", Path(__file__).resolve().parent.parent / ".cache"))
 
 

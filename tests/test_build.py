@@ -15,7 +15,7 @@ from flask_bust_assets import BustAssets, BustAssetsError
 from flask_bust_assets.core.digest import content_digest, integrity
 from flask_bust_assets.web import commands
 
-from .helpers import make_app, write
+from .helpers import GEN, MANIFEST, OUT, make_app, write
 
 CSS = "/*! licence */\nbody {\n  margin : 0;\n  padding: calc(100% - (2 * 1rem));\n}\n"
 JS = "const greet = (w) => `Hello ${w}  !`;\nwindow.greeting = greet('you');\n"
@@ -39,9 +39,9 @@ def test_output_is_named_by_the_digest_of_its_bytes(tmp_path: Path) -> None:
     app, assets = site(tmp_path)
     report = build(app, assets)
     assert report.manifest_written and not report.failed
-    doc = json.loads((tmp_path / "assets-manifest.json").read_text())
+    doc = json.loads((tmp_path / MANIFEST).read_text())
     (entry,) = doc["bundles"]["css"]
-    data = (tmp_path / "static" / entry["path"]).read_bytes()
+    data = (tmp_path / GEN / entry["path"]).read_bytes()
     assert data == b"/*! licence */ body{margin:0;padding:calc(100% - (2 * 1rem))}"
     assert entry["path"] == f"gen/site.{hashlib.sha256(data).hexdigest()[:16]}.css"
     assert entry["integrity"] == integrity(data)
@@ -55,8 +55,8 @@ def test_two_builds_in_different_folders_give_identical_names_and_bytes(tmp_path
         app, assets = site(root)
         write(root, "static/css/a.css", CSS * 30)  # large enough for compressed variants to pay
         build(app, assets)
-        files = {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "static").rglob("*") if p.is_file()}
-        trees.append((files, (root / "assets-manifest.json").read_bytes()))
+        files = {p.relative_to(root / OUT).as_posix(): p.read_bytes() for p in (root / GEN).rglob("*") if p.is_file()}
+        trees.append((files, (root / MANIFEST).read_bytes()))
     assert trees[0] == trees[1]  # precompressed variants included: gzip is written with mtime 0
     names = {re.sub(r"\.[0-9a-f]{16}\.", ".", name) for name in trees[0][0]}
     assert {"static/gen/site.css", "static/gen/site.css.gz", "static/gen/site.css.br", "static/css/a.css"} <= names
@@ -65,40 +65,40 @@ def test_two_builds_in_different_folders_give_identical_names_and_bytes(tmp_path
 def test_changing_a_source_changes_only_its_bundle(tmp_path: Path) -> None:
     app, assets = site(tmp_path)
     build(app, assets)
-    before = json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]
+    before = json.loads((tmp_path / MANIFEST).read_text())["bundles"]
     write(tmp_path, "static/css/a.css", CSS.replace("margin : 0", "margin : 1px"))
     build(app, assets)
-    after = json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]
+    after = json.loads((tmp_path / MANIFEST).read_text())["bundles"]
     assert after["js"] == before["js"]
     assert after["css"][0]["path"] != before["css"][0]["path"]
     # The old generation is still on disk for pages rendered before the build.
-    assert (tmp_path / "static" / before["css"][0]["path"]).exists()
+    assert (tmp_path / GEN / before["css"][0]["path"]).exists()
 
 
 def test_output_without_placeholder_gets_the_digest_inserted(tmp_path: Path) -> None:
     app, assets = site(tmp_path)
     assets.register("plain", Bundle("css/a.css", filters="bust_cssmin", output="gen/plain.css"))
     build(app, assets)
-    (entry,) = json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]["plain"]
-    data = (tmp_path / "static" / entry["path"]).read_bytes()
+    (entry,) = json.loads((tmp_path / MANIFEST).read_text())["bundles"]["plain"]
+    data = (tmp_path / GEN / entry["path"]).read_bytes()
     assert entry["path"] == f"gen/plain.{content_digest(data)}.css"
-    assert not (tmp_path / "static" / "gen" / "plain.css").exists()
+    assert not (tmp_path / GEN / "gen" / "plain.css").exists()
 
 
 def test_query_string_versioning_keeps_the_name_and_adds_v(tmp_path: Path) -> None:
     app, assets = site(tmp_path, {"BUST_ASSETS_VERSIONING": "query"})
     assets.register("plain", Bundle("css/a.css", filters="bust_cssmin", output="gen/plain.css"))
     build(app, assets)
-    (entry,) = json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]["plain"]
-    data = (tmp_path / "static" / "gen" / "plain.css").read_bytes()
+    (entry,) = json.loads((tmp_path / MANIFEST).read_text())["bundles"]["plain"]
+    data = (tmp_path / GEN / "gen" / "plain.css").read_bytes()
     assert (entry["path"], entry["query"]) == ("gen/plain.css", f"v={content_digest(data)}")
 
 
 def test_digest_algorithm_and_length_are_configurable(tmp_path: Path) -> None:
     app, assets = site(tmp_path, {"BUST_ASSETS_DIGEST_ALGORITHM": "sha1", "BUST_ASSETS_DIGEST_LENGTH": 10})
     build(app, assets)
-    (entry,) = json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]["css"]
-    data = (tmp_path / "static" / entry["path"]).read_bytes()
+    (entry,) = json.loads((tmp_path / MANIFEST).read_text())["bundles"]["css"]
+    data = (tmp_path / GEN / entry["path"]).read_bytes()
     assert entry["path"] == f"gen/site.{hashlib.sha1(data).hexdigest()[:10]}.css"
 
 
@@ -109,7 +109,7 @@ def _snapshot(root: Path) -> dict[str, bytes]:
 def test_missing_source_fails_naming_file_and_leaves_last_good_build(tmp_path: Path) -> None:
     app, assets = site(tmp_path)
     build(app, assets)
-    before = _snapshot(tmp_path / "static") | {"manifest": (tmp_path / "assets-manifest.json").read_bytes()}
+    before = _snapshot(tmp_path / OUT)
     write(tmp_path, "static/js/a.js", JS + "window.changed = 1;\n")  # js would build fine...
     assets.register("broken", Bundle("css/missing.css", filters="bust_cssmin", output="gen/b.%(version)s.css"))
     report = build(app, assets)
@@ -118,9 +118,7 @@ def test_missing_source_fails_naming_file_and_leaves_last_good_build(tmp_path: P
     assert failed.name == "broken"
     assert "bundle 'broken': source file" in str(failed.error)
     assert "static/css/missing.css does not exist" in str(failed.error)
-    after = _snapshot(tmp_path / "static") | {"manifest": (tmp_path / "assets-manifest.json").read_bytes()}
-    del after["js/a.js"], before["js/a.js"]
-    assert after == before  # ...but nothing was written: not even the js bundle
+    assert _snapshot(tmp_path / OUT) == before  # ...but nothing was written: not even the js bundle
 
 
 def test_output_outside_the_static_folder_is_refused(tmp_path: Path) -> None:
@@ -146,7 +144,7 @@ def test_bundle_without_output_links_each_source_and_suggests_one(tmp_path: Path
     css, js = result.outputs
     assert css.path == f"css/a.{content_digest(CSS.encode())}.css"
     assert js.path == f"js/a.{content_digest(JS.encode())}.js"
-    assert (tmp_path / "static" / css.path).read_text() == CSS  # unfiltered, as stock links it
+    assert (tmp_path / GEN / css.path).read_text() == CSS  # unfiltered, as stock links it
     assert css.integrity == integrity(CSS.encode())
     with app.test_request_context("/"):
         from flask import url_for  # the same URL url_for gives the file
@@ -169,8 +167,8 @@ def test_filter_options_are_part_of_the_cache_key(tmp_path: Path) -> None:
     # A new process with the option changed: new app, same folders, same cache.
     app, assets = site(tmp_path, {"BUST_ASSETS_KEEP_LICENCE": False})
     build(app, assets)
-    (entry,) = json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]["css"]
-    assert b"licence" not in (tmp_path / "static" / entry["path"]).read_bytes()
+    (entry,) = json.loads((tmp_path / MANIFEST).read_text())["bundles"]["css"]
+    assert b"licence" not in (tmp_path / GEN / entry["path"]).read_bytes()
 
 
 @pytest.mark.parametrize(
@@ -195,17 +193,18 @@ def test_bad_settings_are_refused_naming_the_key(tmp_path: Path, key: str, value
         build(app, assets)
 
 
-def test_glob_bundles_never_pick_up_digested_copies(tmp_path: Path) -> None:
+def test_glob_bundles_see_only_sources(tmp_path: Path) -> None:
     app, assets = site(tmp_path)
     write(tmp_path, "static/css/b.css", "b { color: blue }\n")
     assets.register("all", Bundle("css/*.css", filters="bust_cssmin", output="gen/all.%(version)s.css"))
-    for _ in range(2):  # the second build sees the first one's digested copies and variants
+    for _ in range(2):  # the second build runs with the first one's output in place
         report = build(app, assets)
         assert report.ok
-        (entry,) = json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]["all"]
-        data = (tmp_path / "static" / entry["path"]).read_bytes()
+        (entry,) = json.loads((tmp_path / MANIFEST).read_text())["bundles"]["all"]
+        data = (tmp_path / GEN / entry["path"]).read_bytes()
         assert data.count(b"margin:0") == 1 and data.count(b"color:blue") == 1
-    assert len(list((tmp_path / "static/css").glob("a.*.css"))) == 1
+    assert len(list((tmp_path / GEN / "css").glob("a.*.css"))) == 1
+    assert sorted(p.name for p in (tmp_path / "static/css").iterdir()) == ["a.css", "b.css"]  # sources only
 
 
 def test_brotli_quality_is_a_setting(tmp_path: Path) -> None:
@@ -215,6 +214,6 @@ def test_brotli_quality_is_a_setting(tmp_path: Path) -> None:
         app, assets = site(root, {"BUST_ASSETS_BROTLI_QUALITY": quality})
         write(root, "static/css/a.css", CSS * 200)  # large enough for the qualities to differ
         assert build(app, assets).ok
-        (variant,) = (root / "static/gen").glob("site.*.css.br")
+        (variant,) = (root / GEN / "gen").glob("site.*.css.br")
         sizes[quality] = variant.stat().st_size
     assert sizes[11] < sizes[1]

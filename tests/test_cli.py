@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from flask_assets import Bundle
 
-from .helpers import FLASK, clean_env, make_app, run_flask, write
+from .helpers import FLASK, GEN, MANIFEST, clean_env, make_app, run_flask, write
 
 APP = """
 from flask import Flask
@@ -49,16 +49,16 @@ def flask(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_build_prints_a_table_and_writes_the_manifest(tmp_path: Path) -> None:
     result = flask(project(tmp_path), "assets", "build")
     assert result.returncode == 0, result.stderr
-    manifest = json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]
+    manifest = json.loads((tmp_path / MANIFEST).read_text())["bundles"]
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["bundle", "output", "raw", "minified", "gzip", "brotli", "time"]
     for line, name in zip(lines[1:3], ("css", "js"), strict=True):
         entry = manifest[name][0]
         assert re.fullmatch(rf"{name}\s+{re.escape(entry['path'])}\s+{entry['source_size']} B\s+{entry['size']} B"
                             r"\s+(\S+ B|-)\s+(\S+ B|-)\s+\d+ ms\s+built", line)  # fmt: skip
-        assert (tmp_path / "static" / entry["path"]).stat().st_size == entry["size"]
+        assert (tmp_path / GEN / entry["path"]).stat().st_size == entry["size"]
     assert "\x1b[" not in result.stdout  # colours only on a terminal
-    assert lines[-1] == f"Wrote {tmp_path / 'assets-manifest.json'} (2 bundles)."
+    assert lines[-1] == f"Wrote {tmp_path / MANIFEST} (2 bundles)."
     again = flask(tmp_path, "assets", "build")
     assert [line.split()[-1] for line in again.stdout.splitlines()[1:3]] == ["reused", "reused"]
 
@@ -68,8 +68,8 @@ def test_build_json_and_quiet(tmp_path: Path) -> None:
     result = flask(tmp_path, "assets", "build", "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    manifest = json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]
-    assert report["ok"] is True and report["manifest"] == str(tmp_path / "assets-manifest.json")
+    manifest = json.loads((tmp_path / MANIFEST).read_text())["bundles"]
+    assert report["ok"] is True and report["manifest"] == str(tmp_path / MANIFEST)
     assert {o["bundle"]: o["path"] for o in report["outputs"]} == {n: m[0]["path"] for n, m in manifest.items()}
     assert all(o["integrity"].startswith("sha384-") for o in report["outputs"])
     quiet = flask(tmp_path, "assets", "build", "--quiet")
@@ -90,7 +90,7 @@ def test_watch_rebuilds_on_change(tmp_path: Path) -> None:
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        manifest = tmp_path / "assets-manifest.json"
+        manifest = tmp_path / MANIFEST
         deadline = time.monotonic() + 30
         while not manifest.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -108,22 +108,21 @@ def test_watch_rebuilds_on_change(tmp_path: Path) -> None:
     rebuilt = [line for line in out.splitlines() if line.startswith("css ")]
     assert len(rebuilt) == 2 and rebuilt[-1].endswith("built"), out + err
     assert (
-        b"color:blue"
-        in (tmp_path / "static" / json.loads(manifest.read_text())["bundles"]["css"][0]["path"]).read_bytes()
+        b"color:blue" in (tmp_path / GEN / json.loads(manifest.read_text())["bundles"]["css"][0]["path"]).read_bytes()
     )
 
 
 def test_missing_source_exits_non_zero_and_keeps_the_last_good_manifest(tmp_path: Path) -> None:
     project(tmp_path)
     assert flask(tmp_path, "assets", "build").returncode == 0
-    good = (tmp_path / "assets-manifest.json").read_bytes()
+    good = (tmp_path / MANIFEST).read_bytes()
     (tmp_path / "static/js/a.js").unlink()
     result = flask(tmp_path, "assets", "build")
     assert result.returncode == 1
     assert "FAILED  bundle 'js': source file" in result.stderr
     assert "static/js/a.js does not exist; fix the path in the bundle or create the file" in result.stderr
     assert "Nothing was written; the previous manifest" in result.stderr
-    assert (tmp_path / "assets-manifest.json").read_bytes() == good
+    assert (tmp_path / MANIFEST).read_bytes() == good
 
 
 def test_bad_setting_exits_non_zero_naming_it(tmp_path: Path) -> None:
@@ -147,7 +146,7 @@ def test_stock_flask_assets_apps_keep_stock_commands(tmp_path: Path) -> None:
     result = flask(tmp_path, "assets", "build")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "static/gen/stock.css").read_text() == "body{color:red}"
-    assert not (tmp_path / "assets-manifest.json").exists()
+    assert not (tmp_path / MANIFEST).exists()
 
 
 def test_cli_runner(tmp_path: Path) -> None:
@@ -166,10 +165,10 @@ def test_cli_runner(tmp_path: Path) -> None:
 
 def test_build_replaces_a_corrupt_manifest(tmp_path: Path) -> None:
     project(tmp_path)
-    (tmp_path / "assets-manifest.json").write_text("{ not json")
+    write(tmp_path, MANIFEST, "{ not json")
     result = flask(tmp_path, "assets", "build")
     assert result.returncode == 0, result.stderr
-    assert json.loads((tmp_path / "assets-manifest.json").read_text())["format"] == 1
+    assert json.loads((tmp_path / MANIFEST).read_text())["format"] == 1
 
 
 def test_progress_line_shows_on_a_terminal_after_a_second(

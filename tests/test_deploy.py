@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from .helpers import FLASK, clean_env, run_flask, write
+from .helpers import FLASK, GEN, MANIFEST, clean_env, run_flask, write
 
 APP = """
 import os
@@ -24,7 +24,7 @@ app = Flask(__name__)
 app.config["ASSETS_AUTO_BUILD"] = os.environ.get("AUTO_BUILD") == "1"
 app.config["BUST_ASSETS_CSS_ENGINE"] = os.environ.get("CSS_ENGINE", "rcssmin")
 assets = BustAssets(app)
-# A glob, as many Flask-Assets users write: our digested copies must not match it.
+# A glob, as many Flask-Assets users write.
 assets.register("css", Bundle("css/*.css", filters="bust_cssurls,bust_cssmin", output="gen/site.%(version)s.css"))
 assets.register("js", Bundle("js/app.js", filters="bust_jsmin", output="gen/app.%(version)s.js"))
 
@@ -51,16 +51,16 @@ def flask(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str
 
 def manifest_files(root: Path) -> set[Path]:
     """Every file the manifest names, as paths on disk."""
-    doc = json.loads((root / "assets-manifest.json").read_text())
-    named = {root / "static" / out["path"] for outs in doc["bundles"].values() for out in outs}
-    named |= {root / "static" / f["path"] for files in doc["files"].values() for f in files.values()}
+    doc = json.loads((root / MANIFEST).read_text())
+    named = {root / GEN / out["path"] for outs in doc["bundles"].values() for out in outs}
+    named |= {root / GEN / f["path"] for files in doc["files"].values() for f in files.values()}
     return named
 
 
 def css_of(root: Path, doc: dict[str, Any]) -> bytes:
     """The stylesheet a manifest names."""
     (css,) = doc["bundles"]["css"]
-    return (root / "static" / css["path"]).read_bytes()
+    return (root / GEN / css["path"]).read_bytes()
 
 
 def assert_consistent(root: Path, temp_files_allowed: bool = False) -> None:
@@ -145,9 +145,9 @@ def test_two_builds_racing_leave_a_consistent_manifest(tmp_path: Path) -> None:
             _, err = racer.communicate(timeout=300)
             assert racer.returncode == 0, err
         assert_consistent(tmp_path)
-    doc = json.loads((tmp_path / "assets-manifest.json").read_text())
+    doc = json.loads((tmp_path / MANIFEST).read_text())
     (css,) = doc["bundles"]["css"]
-    assert b"blue" in (tmp_path / "static" / css["path"]).read_bytes()
+    assert b"blue" in (tmp_path / GEN / css["path"]).read_bytes()
 
 
 def test_sigkill_at_any_moment_of_a_build_leaves_a_consistent_build(tmp_path: Path) -> None:
@@ -169,13 +169,13 @@ def test_sigkill_at_any_moment_of_a_build_leaves_a_consistent_build(tmp_path: Pa
     for round_ in range(1, 25):  # kills spread from start-up to the final writes, until 4 landed
         if round_ > 8 and killed >= 4:
             break
-        before = (tmp_path / "assets-manifest.json").read_bytes()
+        before = (tmp_path / MANIFEST).read_bytes()
         proc = start(round_)
         time.sleep(duration * ((round_ - 1) % 8 + 1) / 9)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         killed += proc.returncode == -signal.SIGKILL
-        after = json.loads((tmp_path / "assets-manifest.json").read_text())  # never half-written
+        after = json.loads((tmp_path / MANIFEST).read_text())  # never half-written
         assert after == json.loads(before) or f"{round_}px".encode() in css_of(tmp_path, after)  # old, or new whole
         assert_consistent(tmp_path, temp_files_allowed=True)  # SIGKILL leaves no time to tidy up
     assert killed >= 4, "most builds should have been killed before they finished"
@@ -233,4 +233,5 @@ def test_gunicorn_workers_with_auto_build_while_sources_change(tmp_path: Path, w
         assert len(seen_css) >= 2
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        _, errors = server.communicate(timeout=30)
+        print(errors.decode()[-5000:])  # shown when the test fails

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 PAGES = [README, *sorted((ROOT / "docs").glob("*.md"))]
 FENCE = re.compile(r'^```([^\s`]*)(?:[ \t]+title="([^"]+)")?[ \t]*\n(.*?)^```[ \t]*$', re.M | re.S)
-LANGUAGES = {"python", "bash", "jinja", "css", "javascript", "nginx", "text", "console"}
+LANGUAGES = {"python", "bash", "jinja", "css", "javascript", "nginx", "text", "console", "dockerfile"}
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + bytes(17)
 
 RENDER = """

@@ -15,7 +15,7 @@ from webassets.filter import Filter, register_filter
 from flask_bust_assets.build import filters
 from flask_bust_assets.web import commands
 
-from .helpers import make_app, write
+from .helpers import GEN, MANIFEST, make_app, write
 
 CSS = "".join(f".c{i} {{ background: url(../img/dot.svg); margin: {i}px }}\n" for i in range(100))
 JS = "".join(f"window.v{i} = `value  {i}`;\n" for i in range(100))
@@ -62,13 +62,13 @@ def root(tmp_path: Path) -> Path:
 def test_a_build_with_nothing_changed_does_no_work(root: Path, minify_calls: list[str]) -> None:
     first = build(site(root))
     assert len(minify_calls) == 2 and first.compressed > 0
-    manifest = (root / "assets-manifest.json").read_bytes()
+    manifest = (root / MANIFEST).read_bytes()
     minify_calls.clear()
     again = build(site(root))
     assert minify_calls == []
     assert again.compressed == 0
     assert all(r.reused for r in again.results)
-    assert (root / "assets-manifest.json").read_bytes() == manifest
+    assert (root / MANIFEST).read_bytes() == manifest
 
 
 def test_changing_one_source_rebuilds_only_its_bundle(root: Path, minify_calls: list[str]) -> None:
@@ -83,11 +83,11 @@ def test_changing_one_source_rebuilds_only_its_bundle(root: Path, minify_calls: 
 
 def test_changing_a_referenced_image_rebuilds_the_stylesheet(root: Path) -> None:
     build(site(root))
-    before = json.loads((root / "assets-manifest.json").read_text())["bundles"]
+    before = json.loads((root / MANIFEST).read_text())["bundles"]
     time.sleep(0.01)
     write(root, "static/img/dot.svg", "<svg xmlns='http://www.w3.org/2000/svg'><g/></svg>")
     report = build(site(root))
-    after = json.loads((root / "assets-manifest.json").read_text())["bundles"]
+    after = json.loads((root / MANIFEST).read_text())["bundles"]
     assert {r.name: r.reused for r in report.results} == {"css": False, "js": True}
     assert after["css"] != before["css"] and after["js"] == before["js"]
 
@@ -98,11 +98,11 @@ def test_a_changed_setting_or_a_deleted_output_rebuilds(root: Path, minify_calls
     build(site(root, {"BUST_ASSETS_JS_ENGINE": "jsmin"}))
     assert [Path(p).name for p in minify_calls] == ["a.js"]
     minify_calls.clear()
-    (css,) = json.loads((root / "assets-manifest.json").read_text())["bundles"]["css"]
-    (root / "static" / css["path"]).unlink()
+    (css,) = json.loads((root / MANIFEST).read_text())["bundles"]["css"]
+    (root / GEN / css["path"]).unlink()
     report = build(site(root, {"BUST_ASSETS_JS_ENGINE": "jsmin"}))
     assert {r.name: r.reused for r in report.results} == {"css": False, "js": True}
-    assert (root / "static" / css["path"]).is_file()  # from webassets' filter cache: no minify needed
+    assert (root / GEN / css["path"]).is_file()  # from webassets' filter cache: no minify needed
 
 
 class EditsItsSource(Filter):  # type: ignore[misc]
@@ -130,10 +130,10 @@ def test_an_edit_made_while_a_build_reads_is_never_lost(root: Path) -> None:
 
     first = build(app_with_bundle())
     (out,) = first.results[0].outputs
-    assert "during the build" not in (root / "static" / out.path).read_text()  # built from the bytes it read
+    assert "during the build" not in (root / GEN / out.path).read_text()  # built from the bytes it read
     again = app_with_bundle()
     second = build(again)
     assert not second.results[0].reused  # the source changed under the first build: not fresh
-    assert "during the build" in (root / "static" / second.results[0].outputs[0].path).read_text()
+    assert "during the build" in (root / GEN / second.results[0].outputs[0].path).read_text()
     with again.app_context():
         assert commands.check(again.extensions["bust_assets"]) == []

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import run_flask
+from .helpers import GEN, MANIFEST, OUT, run_flask
 from .s3 import env_with_credentials, moto_server, public_bucket, s3_client
 
 REPO = Path(__file__).resolve().parent.parent
@@ -55,8 +55,8 @@ def test_publish_uploads_every_digested_file_with_its_headers(tmp_path: Path, en
     uploaded = [line.split()[-1] for line in result.stdout.splitlines() if line.startswith("uploaded  ")]
     assert sorted(uploaded) == sorted(keys)
     assert uploaded[-1] == "site/assets-manifest.json"  # the manifest went last
-    static = tmp_path / "sample_app/static"
-    manifest = json.loads((tmp_path / "sample_app/assets-manifest.json").read_text())
+    static = tmp_path / GEN  # the sample app's instance folder is beside its package
+    manifest = json.loads((tmp_path / MANIFEST).read_text())
     css = manifest["bundles"]["site_css"][0]["path"]
     for key, encoding in [
         (f"site/static/{css}", None),
@@ -96,8 +96,8 @@ def test_a_failed_upload_midway_leaves_the_previous_manifest(tmp_path: Path, end
     layout = tmp_path / "sample_app/static/css/layout.css"
     layout.write_text(layout.read_text() + "\n.new { color: red }\n")
     flask(tmp_path, env, "assets", "build")
-    manifest = json.loads((tmp_path / "sample_app/assets-manifest.json").read_text())
-    css = tmp_path / "sample_app/static" / manifest["bundles"]["site_css"][0]["path"]
+    manifest = json.loads((tmp_path / MANIFEST).read_text())
+    css = tmp_path / GEN / manifest["bundles"]["site_css"][0]["path"]
     css.with_name(css.name + ".gz").unlink()  # one of the new files is gone before it could be uploaded
     shutil.move(css, css.with_name("moved-away"))
     result = flask(tmp_path, env, "assets", "publish", ok=False)
@@ -129,6 +129,8 @@ def test_a_server_with_only_the_manifest_renders_cdn_urls(tmp_path: Path, endpoi
     site(tmp_path, endpoint, "pub-cdn")
     server = tmp_path / "server"
     shutil.copytree(tmp_path / "sample_app", server / "sample_app", ignore=shutil.ignore_patterns("static"))
+    (server / MANIFEST).parent.mkdir(parents=True)
+    shutil.copyfile(tmp_path / MANIFEST, server / MANIFEST)  # the manifest alone, no file it names
     assert not (server / "sample_app/static").exists()
     env = env_with_credentials() | {"FLASK_BUST_ASSETS_CDN_URL": "https://cdn.example.test/site/"}
     result = subprocess.run([sys.executable, "-c", RENDER], cwd=server, env=env, capture_output=True, text=True)
@@ -148,8 +150,9 @@ def test_publish_keys_follow_assets_url(tmp_path: Path, endpoint: str) -> None:
     flask(tmp_path, env, "assets", "publish")
     s3 = s3_client(endpoint)
     keys = {o["Key"] for o in s3.list_objects_v2(Bucket="pub-assets-url")["Contents"]}
-    manifest = json.loads((tmp_path / "sample_app/assets-manifest.json").read_text())
+    manifest = json.loads((tmp_path / MANIFEST).read_text())
     css = manifest["bundles"]["site_css"][0]["path"]
     assert f"site/public/{css}" in keys and f"site/static/{css}" not in keys
     body = s3.get_object(Bucket="pub-assets-url", Key=f"site/public/{css}")["Body"].read()
-    assert body == (public / css).read_bytes()
+    assert body == (tmp_path / OUT / "public" / css).read_bytes()  # laid out by URL path
+    assert not public.exists()  # ASSETS_DIRECTORY decides the URL; nothing is written there

@@ -20,7 +20,7 @@ from flask_bust_assets.core.manifest import load
 from flask_bust_assets.css.references import find_references
 from flask_bust_assets.web import commands
 
-from .helpers import make_app, need_executable, npm_package
+from .helpers import GEN, MANIFEST, make_app, need_executable, npm_package
 
 PACKAGES = {
     "bootstrap@5.3.3": ["dist/css/bootstrap.css", "dist/js/bootstrap.bundle.js"],
@@ -77,11 +77,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str
 def test_every_js_output_passes_node_check(built: tuple[Path, dict[str, str]]) -> None:
     node = need_executable("node")
     root, _ = built
-    manifest = load(str(root / "assets-manifest.json"))
+    manifest = load(str(root / MANIFEST))
     js = [(name, out) for name, outs in manifest.bundles.items() for out in outs if out.path.endswith(".js")]
     assert len(js) == 3
     for name, out in js:
-        path = root / "static" / out.path
+        path = root / GEN / out.path
         assert out.size < out.source_size * 0.8, f"{name} barely shrank"
         result = subprocess.run([node, "--check", str(path)], capture_output=True, text=True, timeout=60)
         assert result.returncode == 0, f"{name}: {result.stderr}"
@@ -89,9 +89,9 @@ def test_every_js_output_passes_node_check(built: tuple[Path, dict[str, str]]) -
 
 def test_every_css_output_parses_and_keeps_every_rule(built: tuple[Path, dict[str, str]]) -> None:
     root, sources = built
-    manifest = load(str(root / "assets-manifest.json"))
+    manifest = load(str(root / MANIFEST))
     (out,) = manifest.bundles["bootstrap_css"]
-    minified = (root / "static" / out.path).read_text(encoding="utf-8")
+    minified = (root / GEN / out.path).read_text(encoding="utf-8")
     original = (root / "static" / sources["bootstrap_css"]).read_text(encoding="utf-8")
     assert out.size < out.source_size * 0.9
     assert css_rules(minified) == css_rules(original)
@@ -106,9 +106,9 @@ def test_alpine_survives_every_js_engine(tmp_path: Path, engine: str) -> None:
     with app.app_context():
         report = commands.build(app.extensions["bust_assets"])
     assert not report.failed
-    (out,) = load(str(tmp_path / "assets-manifest.json")).bundles["alpine"]
+    (out,) = load(str(tmp_path / MANIFEST)).bundles["alpine"]
     assert out.size < out.source_size
-    result = subprocess.run([node, "--check", str(tmp_path / "static" / out.path)], capture_output=True, text=True)
+    result = subprocess.run([node, "--check", str(tmp_path / GEN / out.path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
 
@@ -129,8 +129,8 @@ def test_bootstrap_and_icons_references_all_resolve_to_digested_files(tmp_path: 
     with app.app_context():
         report = commands.build(app.extensions["bust_assets"])
     assert report.ok, [str(e) for e in report.static.errors] + [str(r.error) for r in report.failed]
-    (out,) = load(str(tmp_path / "assets-manifest.json")).bundles["site"]
-    output = tmp_path / "static" / out.path
+    (out,) = load(str(tmp_path / MANIFEST)).bundles["site"]
+    output = tmp_path / GEN / out.path
     text = output.read_text(encoding="utf-8")
     source = re.sub(r"/\*.*?\*/", "", (tmp_path / "static" / css).read_text(), flags=re.S)  # /*rtl:url(data:...)*/
     assert text.count("data:image/svg+xml") == source.count("data:image/svg+xml") > 10
@@ -138,7 +138,7 @@ def test_bootstrap_and_icons_references_all_resolve_to_digested_files(tmp_path: 
     assert {r.tail for r in references} == {"?dd67030699838ea613ee6dbda90effa6"}
     for ref in references:
         target = (output.parent / ref.path).resolve()
-        assert target.parent == (tmp_path / "static/vendor/bootstrap-icons/fonts").resolve()
+        assert target.parent == (tmp_path / GEN / "vendor/bootstrap-icons/fonts").resolve()
         assert target.name.split(".")[-2] == content_digest(target.read_bytes())
     assert len(references) == 2
     assert css_rules(text)  # still parses

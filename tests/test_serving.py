@@ -16,7 +16,7 @@ from flask_assets import Bundle
 
 from flask_bust_assets.web import commands
 
-from .helpers import http, make_app, serve, write
+from .helpers import GEN, MANIFEST, http, make_app, serve, write
 
 CSS = "".join(f".c{i} {{ color: #{i:06x}; margin: {i}px }}\n" for i in range(200))  # compresses well
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
@@ -38,7 +38,7 @@ def site(root: Path, config: dict[str, object] | None = None) -> Flask:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, str]]:
     root = tmp_path_factory.mktemp("serving")
     app = site(root)
-    css_path = json.loads((root / "assets-manifest.json").read_text())["bundles"]["css"][0]["path"]
+    css_path = json.loads((root / MANIFEST).read_text())["bundles"]["css"][0]["path"]
     with serve(app) as base:
         yield base, root, "/static/" + css_path
 
@@ -47,7 +47,7 @@ def test_identity_response_is_immutable_and_varies(served: tuple[str, Path, str]
     base, root, css = served
     status, headers, body = http(base, css)
     assert status == 200
-    assert body == (root / "static" / css.removeprefix("/static/")).read_bytes()
+    assert body == (root / GEN / css.removeprefix("/static/")).read_bytes()
     assert headers["cache-control"] == "public, max-age=31536000, immutable"
     assert headers["vary"] == "Accept-Encoding"
     assert "content-encoding" not in headers
@@ -70,7 +70,7 @@ def test_identity_response_is_immutable_and_varies(served: tuple[str, Path, str]
 )
 def test_encoding_follows_accept_encoding(served: tuple[str, Path, str], accept: str, expected: str | None) -> None:
     base, root, css = served
-    original = (root / "static" / css.removeprefix("/static/")).read_bytes()
+    original = (root / GEN / css.removeprefix("/static/")).read_bytes()
     status, headers, body = http(base, css, headers={"Accept-Encoding": accept})
     assert status == 200
     assert headers.get("content-encoding") == expected
@@ -96,7 +96,7 @@ def test_each_variant_has_its_own_etag_and_answers_304(served: tuple[str, Path, 
 
 def test_head_and_range(served: tuple[str, Path, str]) -> None:
     base, root, css = served
-    original = (root / "static" / css.removeprefix("/static/")).read_bytes()
+    original = (root / GEN / css.removeprefix("/static/")).read_bytes()
     status, headers, body = http(base, css, method="HEAD")
     assert (status, body, int(headers["content-length"])) == (200, b"", len(original))
     status, headers, body = http(base, css, headers={"Range": "bytes=0-9"})
@@ -106,7 +106,7 @@ def test_head_and_range(served: tuple[str, Path, str]) -> None:
 def test_made_up_digest_is_404_even_when_the_file_exists(served: tuple[str, Path, str]) -> None:
     base, root, css = served
     fake = css.rsplit(".", 2)[0] + ".0123456789abcdef.css"
-    shutil.copyfile(root / "static" / css.removeprefix("/static/"), root / "static" / fake.removeprefix("/static/"))
+    shutil.copyfile(root / GEN / css.removeprefix("/static/"), root / GEN / fake.removeprefix("/static/"))
     assert http(base, fake)[0] == 404
     assert http(base, "/static/gen/site.fedcba9876543210.css")[0] == 404
 
@@ -116,7 +116,7 @@ def test_digested_file_of_a_newer_build_on_shared_disk_is_served(served: tuple[s
     base, root, _ = served
     data = b"body{color:teal}"
     name = f"gen/newer.{hashlib.sha256(data).hexdigest()[:16]}.css"
-    (root / "static" / name).write_bytes(data)
+    (root / GEN / name).write_bytes(data)
     status, headers, body = http(base, "/static/" + name)
     assert (status, body) == (200, data)
     assert headers["cache-control"] == "public, max-age=31536000, immutable"
@@ -147,7 +147,7 @@ def test_digested_files_are_answered_before_flask_whose_view_table_is_untouched(
     views = dict(app.view_functions)
     seen: list[str] = []
     app.before_request(lambda: seen.append(request.path) and None)
-    css = "/static/" + json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]["css"][0]["path"]
+    css = "/static/" + json.loads((tmp_path / MANIFEST).read_text())["bundles"]["css"][0]["path"]
     client = app.test_client()
     for _ in range(3):
         with client.get(css) as response:
@@ -162,7 +162,7 @@ def test_digested_files_are_answered_before_flask_whose_view_table_is_untouched(
 
 def test_range_edge_cases(served: tuple[str, Path, str]) -> None:
     base, root, css = served
-    original = (root / "static" / css.removeprefix("/static/")).read_bytes()
+    original = (root / GEN / css.removeprefix("/static/")).read_bytes()
     size = len(original)
     status, headers, body = http(base, css, headers={"Range": "bytes=-5"})
     assert (status, body, headers["content-range"]) == (206, original[-5:], f"bytes {size - 5}-{size - 1}/{size}")
@@ -177,7 +177,7 @@ def test_range_edge_cases(served: tuple[str, Path, str]) -> None:
 
 def test_allow_origin_is_a_setting(tmp_path: Path) -> None:
     app = site(tmp_path, {"BUST_ASSETS_ALLOW_ORIGIN": None})
-    css = "/static/" + json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]["css"][0]["path"]
+    css = "/static/" + json.loads((tmp_path / MANIFEST).read_text())["bundles"]["css"][0]["path"]
     with app.test_client().get(css) as response:
         assert response.status_code == 200 and "Access-Control-Allow-Origin" not in response.headers
 
@@ -218,8 +218,8 @@ def test_files_over_the_memory_limit_stream_from_disk(tmp_path: Path, monkeypatc
 
     monkeypatch.setattr(lookup, "INLINE_MAX", 0)  # every file through wsgi.file_wrapper
     app = site(tmp_path)
-    css = "/static/" + json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]["css"][0]["path"]
-    original = (tmp_path / "static" / css.removeprefix("/static/")).read_bytes()
+    css = "/static/" + json.loads((tmp_path / MANIFEST).read_text())["bundles"]["css"][0]["path"]
+    original = (tmp_path / GEN / css.removeprefix("/static/")).read_bytes()
     with serve(app) as base:
         assert http(base, css)[2] == original
         status, _, body = http(base, css, headers={"Range": "bytes=5-14"})
@@ -235,11 +235,11 @@ def test_a_file_cleaned_after_the_table_was_made_is_a_404_not_an_error(
 
     monkeypatch.setattr(lookup, "INLINE_MAX", 0)  # not in memory: read from disk on each request
     app = site(tmp_path)
-    css = "/static/" + json.loads((tmp_path / "assets-manifest.json").read_text())["bundles"]["css"][0]["path"]
+    css = "/static/" + json.loads((tmp_path / MANIFEST).read_text())["bundles"]["css"][0]["path"]
     client = app.test_client()
     with client.get(css) as response:
         assert response.status_code == 200
-    for path in (tmp_path / "static/gen").glob("site.*"):
+    for path in (tmp_path / GEN / "gen").glob("site.*"):
         path.unlink()  # as `flask assets clean` retires an old generation
     with client.get(css) as response:
         assert response.status_code == 404

@@ -19,7 +19,7 @@ from flask_bust_assets import BustAssets, UnknownAssetError
 from flask_bust_assets.css.references import find_references
 from flask_bust_assets.web import commands
 
-from .helpers import make_app, write
+from .helpers import GEN, MANIFEST, make_app, write
 
 PNG = b"\x89PNG\r\n\x1a\n fake image bytes"
 FONT = b"wOF2 fake font bytes"
@@ -63,11 +63,11 @@ def build(app: Flask) -> Any:
 
 
 def manifest(root: Path) -> dict[str, Any]:
-    return dict(json.loads((root / "assets-manifest.json").read_text()))
+    return dict(json.loads((root / MANIFEST).read_text()))
 
 
 def bundle_css(root: Path, name: str = "site_css") -> tuple[Path, str]:
-    path = root / "static" / manifest(root)["bundles"][name][0]["path"]
+    path = root / GEN / manifest(root)["bundles"][name][0]["path"]
     return path, path.read_text()
 
 
@@ -88,7 +88,7 @@ def test_bundle_references_point_at_digested_files_relative_to_the_output(tmp_pa
     app, _ = site(tmp_path)
     assert build(app).ok
     css_file, css = bundle_css(tmp_path)
-    targets = assert_references_resolve(css_file, tmp_path / "static")
+    targets = assert_references_resolve(css_file, tmp_path / GEN)
     assert [re.sub(r"\.[0-9a-f]{16}", "", t) for t in targets] == [
         "css/parts/colors.css",
         "img/bg.png",
@@ -99,9 +99,9 @@ def test_bundle_references_point_at_digested_files_relative_to_the_output(tmp_pa
     assert f'url("../vendor/icons/fonts/icons.{digest(FONT)}.woff2?24e3eb84d0bcaf83d77f904c78ac1f47")' in css
     assert "url(data:image/png;base64,AAAA)" in css
     # the @imported stylesheet was itself rewritten, relative to its own folder
-    (colors,) = (tmp_path / "static/css/parts").glob("colors.*.css")
+    (colors,) = (tmp_path / GEN / "css/parts").glob("colors.*.css")
     assert "#check" in colors.read_text()
-    assert assert_references_resolve(colors, tmp_path / "static")[0].startswith("img/icon.")
+    assert assert_references_resolve(colors, tmp_path / GEN)[0].startswith("img/icon.")
 
 
 def test_changing_an_image_changes_exactly_the_stylesheets_that_use_it(tmp_path: Path) -> None:
@@ -141,7 +141,7 @@ def test_reference_cycle_warns_and_builds(tmp_path: Path) -> None:
 def test_missing_reference_fails_naming_file_line_and_path(tmp_path: Path) -> None:
     app, _ = site(tmp_path)
     assert build(app).ok
-    good = (tmp_path / "assets-manifest.json").read_bytes()
+    good = (tmp_path / MANIFEST).read_bytes()
     app, _ = site(tmp_path)
     write(tmp_path, "static/css/base.css", "body {\n  color: red;\n  background: url(../img/gone.png);\n}\n")
     report = build(app)
@@ -155,7 +155,7 @@ def test_missing_reference_fails_naming_file_line_and_path(tmp_path: Path) -> No
         and "BUST_ASSETS_MISSING_REFERENCE = 'warn'" in m
         for m in messages
     ), messages
-    assert (tmp_path / "assets-manifest.json").read_bytes() == good
+    assert (tmp_path / MANIFEST).read_bytes() == good
 
 
 def test_missing_reference_warn_policy_leaves_it_as_written(tmp_path: Path) -> None:
@@ -216,7 +216,7 @@ def test_url_for_a_file_missing_from_the_manifest_warns_once_per_name(
         assert url_for("static", filename="robots.txt") == "/static/robots.txt"  # excluded: plain, no warning
     assert [r.getMessage() for r in caplog.records] == [
         "Static file 'img/new.png' (endpoint 'static') is not in the manifest "
-        f"{tmp_path / 'assets-manifest.json'}. Run `flask assets build`, or exclude it with "
+        f"{tmp_path / MANIFEST}. Run `flask assets build`, or exclude it with "
         "BUST_ASSETS_STATIC_EXCLUDE. Linking it under its plain name."
     ]
 
@@ -250,7 +250,7 @@ def test_development_busts_url_for_without_a_build(tmp_path: Path) -> None:
         css_url = render_template_string('{{ asset_url("site_css") }}')
     css = app.test_client().get(css_url).data.decode()
     assert f"bg.{digest(PNG + b'!')}.png" in css
-    assert not (tmp_path / "assets-manifest.json").exists()
+    assert not (tmp_path / MANIFEST).exists()
 
 
 def test_blueprint_static_folders(tmp_path: Path) -> None:

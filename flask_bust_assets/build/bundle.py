@@ -22,13 +22,15 @@ from ..core.digest import VERSION_PLACEHOLDER, content_digest, digested_path, in
 from ..core.files import write_atomic, write_if_missing
 from ..core.manifest import BundleOutput
 from ..core.stamps import Stamp, stamp
+from ..core.static import StaticRoot
 from ..errors import BuildError, BustAssetsError, BustAssetsWarning, LinkWarning
 from .digester import Digester
 from .linked import link_hint, link_source
+from .locations import check_inside_root, output_location
 from .reuse import BuildCache, definition_key
 from .sources import lookup, source_files
 from .warnings_log import build_warnings
-from .webassets_api import build_leaf, flask_location
+from .webassets_api import build_leaf
 
 # True while a bundle builds. Stock filters such as cssrewrite ask Flask-Assets'
 # resolver (so url_for) for the URLs of sources and outputs, and compute
@@ -42,6 +44,7 @@ class BuildSettings:
     """What a build needs to know, read from config in one place (extension.py)."""
 
     manifest_path: str
+    output_folder: str  # every file a build generates goes under it; sources are never written
     versioning: str = "filename"  # or "query"
     algorithm: str = "sha256"
     length: int = 16
@@ -163,7 +166,7 @@ def _tree_files(
 ) -> Iterator[BuiltFile]:
     for leaf, extra_filters, leaf_ctx in bundle.iterbuild(ctx):
         if leaf.output:
-            yield _built_file(leaf, extra_filters, leaf_ctx, name, settings, result)
+            yield _built_file(leaf, extra_filters, leaf_ctx, name, settings, result, digester.roots)
             continue
         warnings.warn(
             link_hint(name, ", ".join(f.name or type(f).__name__ for f in leaf.filters)), LinkWarning, stacklevel=2
@@ -193,7 +196,13 @@ def _check_sources(sources: list[str], name: str) -> None:
 
 
 def _built_file(
-    leaf: Any, extra_filters: Any, ctx: Any, name: str, settings: BuildSettings, result: BundleResult
+    leaf: Any,
+    extra_filters: Any,
+    ctx: Any,
+    name: str,
+    settings: BuildSettings,
+    result: BundleResult,
+    roots: list[StaticRoot],
 ) -> BuiltFile:
     sources = source_files(leaf, ctx)
     result.read(sources)
@@ -204,8 +213,8 @@ def _built_file(
         path, query = digested_path(leaf.output, digest), ""
     else:
         path, query = leaf.output.replace(VERSION_PLACEHOLDER, digest), f"v={digest}"
-    abspath = ctx.resolver.resolve_output_to_path(ctx, path, leaf)
-    _check_inside_root(ctx, leaf.output, abspath, name)
+    check_inside_root(ctx, leaf.output, leaf, name)
+    abspath = output_location(ctx, path, roots, settings.output_folder)
     entry = BundleOutput(
         path=path,
         digest=digest,
@@ -215,20 +224,3 @@ def _built_file(
         query=query,
     )
     return BuiltFile(abspath=abspath, data=data, entry=entry)
-
-
-def output_root(ctx: Any, output: str) -> str:
-    """The static folder an output path lands in (a blueprint's, the app's, or ASSETS_DIRECTORY)."""
-    location = flask_location(ctx, output)
-    return location[0] if location else str(ctx.directory)
-
-
-def _check_inside_root(ctx: Any, output: str, abspath: str, name: str) -> None:
-    root = os.path.realpath(output_root(ctx, output))
-    real = os.path.realpath(abspath)
-    if os.path.commonpath([root, real]) != root:
-        raise BuildError(
-            f"output {output!r} resolves to {real}, outside the static folder {root}; "
-            "give an output path inside it, e.g. 'gen/name.%(version)s.css'",
-            bundle=name,
-        )

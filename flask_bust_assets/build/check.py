@@ -7,17 +7,18 @@ from typing import Any
 
 from ..core import manifest
 from ..core.manifest import StaticFile
+from ..core.static import StaticRoot
 from ..errors import ManifestError
 from .bundle import build_bundle
 from .static import StaticPlan, digest_static, static_entries
 from .webassets_api import cache_off, named_bundles
 
 
-def stale(env: Any, settings: Any, plan: StaticPlan, *, roots: dict[str, str]) -> list[str]:
+def stale(env: Any, settings: Any, plan: StaticPlan, *, roots: list[StaticRoot]) -> list[str]:
     """What differs between a fresh build and the manifest; empty when it is up to date.
 
-    ``roots`` maps static endpoints to folders, to check that every file the
-    manifest names exists. webassets' cache is bypassed so that nothing, not even
+    ``roots`` are the static roots, to check that every file the manifest names
+    exists in the output folder. webassets' cache is bypassed so that nothing, not even
     a cache entry, is written.
     """
     try:
@@ -44,10 +45,13 @@ def stale(env: Any, settings: Any, plan: StaticPlan, *, roots: dict[str, str]) -
         problems.extend(str(e) for e in report.errors)
         fresh = static_entries([*report.files, *plan.digester.take_pending()])
         problems.extend(_static_differences(fresh, data.files))
+    by_endpoint = {root.endpoint: root for root in roots}
     for endpoint, files in data.files.items():
         for entry in files.values():
-            if endpoint in roots and not os.path.isfile(os.path.join(roots[endpoint], *entry.path.split("/"))):
-                problems.append(f"{endpoint}: {entry.path} is named by the manifest but missing on disk")
+            root = by_endpoint.get(endpoint)
+            path = None if root is None else root.generated(entry.path) if not entry.query else root.source(entry.path)
+            if path is not None and not os.path.isfile(path):
+                problems.append(f"{endpoint}: {entry.path} is named by the manifest but missing from {path}")
     return problems
 
 

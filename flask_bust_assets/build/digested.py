@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,13 +25,14 @@ class DigestedFile:
 
     @property
     def abspath(self) -> str:
-        """Where the digested file lives on disk."""
-        return os.path.join(self.root.folder, *self.path.split("/"))
+        """Where the browser's bytes live on disk: the digested copy in the output folder,
+        or the source itself under query-string versioning (nothing is copied then)."""
+        return self.root.generated(self.path) if self.path != self.logical else self.source
 
     @property
     def source(self) -> str:
         """The original file it was digested from."""
-        return os.path.join(self.root.folder, *self.logical.split("/"))
+        return self.root.source(self.logical)
 
     def read(self) -> bytes:
         """The bytes the browser receives."""

@@ -163,7 +163,7 @@ class Digester:
         if located is None or not still_valid(stamps):
             return None
         root, logical = located
-        if known["path"] != logical and not os.path.isfile(os.path.join(root.folder, *known["path"].split("/"))):
+        if known["path"] != logical and not os.path.isfile(root.generated(known["path"])):
             return None
         try:
             references = tuple(self.file(ref) for ref in known["references"])

@@ -62,9 +62,10 @@ class BustManifest(Manifest):  # type: ignore[misc]
         """The digest the JSON manifest holds for this registered bundle, if any."""
         if bundle.output in self._remembered:
             return self._remembered[bundle.output]
-        path = ctx.get("BUST_ASSETS_MANIFEST")
-        if not path:
+        folder = ctx.get("BUST_ASSETS_OUTPUT_FOLDER")
+        if not folder:
             return None
+        path = manifest.manifest_path(folder, ctx.get("BUST_ASSETS_MANIFEST"))
         if ctx.auto_build or path not in self._loaded:
             try:
                 self._loaded[path] = manifest.load(path)

@@ -1,16 +1,22 @@
-"""Where each file the manifest names lives on disk, and which URL serves it."""
+"""Where generated files go: each output path in the output folder, laid out by its URL path.
+
+A bundle output is placed first where webassets would put it (a static folder,
+or ASSETS_DIRECTORY), which decides its URL and is checked to stay inside that
+folder; the file itself is then written under the output folder, never there.
+"""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from webassets.bundle import ContextWrapper
 
 from ..core.manifest import ManifestData
-from ..core.static import StaticRoot
+from ..core.static import StaticRoot, locate
+from ..errors import BuildError
 from .webassets_api import flask_location
 
 
@@ -22,25 +28,49 @@ class ManifestFile:
     endpoint: str | None  # the static endpoint serving it; None for ASSETS_DIRECTORY outputs
     filename: str  # its name under that endpoint
     url_path: str  # for ASSETS_DIRECTORY outputs: the path under ASSETS_URL
+    digest: str  # "" for a plain name (query-string versioning), which a build rewrites in place
 
 
-def manifest_files(data: ManifestData, env: Any, roots: list[StaticRoot]) -> list[ManifestFile]:
-    """Every file the manifest names, bundle outputs included."""
+def output_location(ctx: Any, path: str, roots: list[StaticRoot], output_folder: str) -> str:
+    """Where the bundle output ``path`` (digest filled in) is written in the output folder."""
+    located = locate(roots, ctx.resolver.resolve_output_to_path(ctx, path, None))
+    if located is not None:
+        return located[0].generated(located[1])
+    url = urlsplit(ctx.resolver.resolve_output_to_url(ctx, path)).path  # ASSETS_DIRECTORY / ASSETS_URL
+    return os.path.join(output_folder, *filter(None, unquote(url).split("/")))
+
+
+def check_inside_root(ctx: Any, output: str, leaf: Any, name: str) -> None:
+    """A bundle's ``output`` pattern must land inside the folder webassets resolves it in."""
+    location = flask_location(ctx, output)
+    root = os.path.realpath(location[0] if location else str(ctx.directory))
+    real = os.path.realpath(ctx.resolver.resolve_output_to_path(ctx, output, leaf))
+    if os.path.commonpath([root, real]) != root:
+        raise BuildError(
+            f"output {output!r} resolves to {real}, outside the static folder {root}; "
+            "give an output path inside it, e.g. 'gen/name.%(version)s.css'",
+            bundle=name,
+        )
+
+
+def manifest_files(data: ManifestData, env: Any, roots: list[StaticRoot], output_folder: str) -> list[ManifestFile]:
+    """Every file the manifest names, bundle outputs included, in the output folder."""
     ctx = ContextWrapper(env)
     found = []
     for outputs in data.bundles.values():
         for out in outputs:
-            abspath = env.resolver.resolve_output_to_path(ctx, out.path, None)
+            abspath = output_location(ctx, out.path, roots, output_folder)
+            digest = "" if out.query else out.digest
             location = flask_location(ctx, out.path)
             if location is not None:
-                found.append(ManifestFile(abspath, location[2], location[1], ""))
+                found.append(ManifestFile(abspath, location[2], location[1], "", digest))
             else:  # ASSETS_DIRECTORY / ASSETS_URL: served where webassets says
                 url = urlsplit(env.resolver.resolve_output_to_url(ctx, out.path)).path
-                found.append(ManifestFile(abspath, None, out.path, url))
-    folders = {root.endpoint: root.folder for root in roots}
+                found.append(ManifestFile(abspath, None, out.path, url, digest))
+    by_endpoint = {root.endpoint: root for root in roots}
     for endpoint, entries in data.files.items():
         for entry in entries.values():
-            if endpoint in folders:
-                abspath = os.path.join(folders[endpoint], *entry.path.split("/"))
-                found.append(ManifestFile(abspath, endpoint, entry.path, ""))
+            if endpoint in by_endpoint and not entry.query:  # under query versioning the source is served
+                root = by_endpoint[endpoint]
+                found.append(ManifestFile(root.generated(entry.path), endpoint, entry.path, "", entry.digest))
     return found

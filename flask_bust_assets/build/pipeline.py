@@ -76,10 +76,7 @@ def build_all(
         produced.update((d.abspath, d.data) for d in report.static.files if d.path != d.logical)
         report.compressed = compress_all(list(produced.items()), settings.brotli_quality)
         manifest.save(settings.manifest_path, data)
-        generations.record(
-            settings.manifest_path,
-            [b.abspath for r in results for b in r.files] + [d.abspath for d in report.static.files],
-        )
+        generations.record(settings.manifest_path, [*produced, *(b.abspath for r in results for b in r.files)])
     for result in results:
         if not result.reused and not result.linked and result.definition_key:
             cache.remember(result.name, _cache_entry(result, digester))

@@ -7,6 +7,7 @@ in production.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -15,6 +16,13 @@ from ..errors import BUILD_HINT, ManifestError
 from .files import write_atomic
 
 FORMAT = 1
+FILE_NAME = "assets-manifest.json"  # in the output folder unless BUST_ASSETS_MANIFEST says otherwise
+
+
+def manifest_path(output_folder: str, configured: str | None = None) -> str:
+    """Where the manifest is: ``configured`` (BUST_ASSETS_MANIFEST) or in the output folder,
+    so that shipping the output folder ships the manifest that names its files."""
+    return os.path.abspath(configured or os.path.join(output_folder, FILE_NAME))
 
 
 @dataclass(frozen=True)

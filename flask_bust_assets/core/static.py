@@ -1,4 +1,9 @@
-"""Static folders: which roots there are and which of their files get digested. Stdlib only."""
+"""Static folders: which roots there are, where their generated files go, and which files get digested.
+
+Stdlib only. A build reads a root's ``folder`` and never writes it: everything it
+generates goes under the root's ``output``, the folder of the output folder laid
+out by the root's URL prefix (``<output folder>/static/``, ``<output folder>/admin/static/``).
+"""
 
 from __future__ import annotations
 
@@ -8,17 +13,24 @@ import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .digest import split_digested_path
-from .files import VARIANT_SUFFIXES
-
 
 @dataclass(frozen=True)
 class StaticRoot:
-    """A static folder and the URL prefix that serves it (``static`` or ``<blueprint>.static``)."""
+    """A static folder, the URL prefix that serves it (``static`` or ``<blueprint>.static``)
+    and the folder its generated files go to."""
 
     endpoint: str
-    folder: str  # real path
+    folder: str  # real path of the sources: read, never written
     url_prefix: str  # "/static/", "/admin/static/": always ends with "/"
+    output: str = ""  # real path: <output folder>/<url prefix>; "" only where nothing is written
+
+    def generated(self, path: str) -> str:
+        """Where the generated file ``path`` (``img/logo.<digest>.png``) of this root lives on disk."""
+        return os.path.join(self.output, *path.split("/"))
+
+    def source(self, logical: str) -> str:
+        """Where the source ``logical`` (``img/logo.png``) of this root lives on disk."""
+        return os.path.join(self.folder, *logical.split("/"))
 
     def logical_path(self, abspath: str) -> str | None:
         """``img/logo.png`` for a file inside this root, None for one outside it.
@@ -34,39 +46,20 @@ class StaticRoot:
 
 @dataclass(frozen=True)
 class Selection:
-    """Which files of a root get digested: include/exclude globs, never dotfiles,
-    bundle outputs or digested copies of other files."""
+    """Which files of a root get digested: include/exclude globs, never dotfiles or
+    bundle outputs. Every other file is the user's, whatever its name looks like."""
 
     include: tuple[str, ...] = ("*",)
     exclude: tuple[str, ...] = ()
     outputs: tuple[str, ...] = ()  # globs of bundle outputs, e.g. gen/site.*.css
-    length: int = 16
 
-    def selects(self, root: StaticRoot, logical: str) -> bool:
-        """True if ``logical`` (a path in ``root``) is to be digested."""
-        return self.selects_name(logical) and not self.is_digested_copy(root, logical)
-
-    def is_output(self, logical: str) -> bool:
-        """True for a bundle output, of any version."""
-        return any(fnmatch.fnmatchcase(logical, p) for p in self.outputs)
-
-    def is_variant(self, logical: str) -> bool:
-        """True for a precompressed variant of a digested file (``x.<digest>.css.br``)."""
-        stem, ext = posixpath.splitext(logical)
-        return ext in VARIANT_SUFFIXES and split_digested_path(stem, self.length) is not None
-
-    def selects_name(self, logical: str) -> bool:
-        """The part of ``selects`` that needs no file-system call."""
-        if any(part.startswith(".") for part in logical.split("/")) or self.is_variant(logical):
+    def selects(self, logical: str) -> bool:
+        """True if ``logical`` (a path in a root) is to be digested; no file-system call."""
+        if any(part.startswith(".") for part in logical.split("/")):
             return False
         if not any(fnmatch.fnmatchcase(logical, p) for p in self.include):
             return False
         return not any(fnmatch.fnmatchcase(logical, p) for p in self.exclude + self.outputs)
-
-    def is_digested_copy(self, root: StaticRoot, logical: str) -> bool:
-        """True for ``img/logo.<digest>.png`` when ``img/logo.png`` exists beside it."""
-        split = split_digested_path(logical, self.length)
-        return split is not None and os.path.isfile(os.path.join(root.folder, *split[0].split("/")))
 
     def files(self, root: StaticRoot) -> Iterator[str]:
         """Absolute paths of the selected files in ``root``, in sorted order."""
@@ -75,8 +68,14 @@ class Selection:
             for name in sorted(names):
                 abspath = os.path.join(folder, name)
                 logical = root.logical_path(abspath)  # None for a link leading outside
-                if logical is not None and os.path.isfile(abspath) and self.selects(root, logical):
+                if logical is not None and os.path.isfile(abspath) and self.selects(logical):
                     yield abspath
+
+
+def inside(folder: str, path: str) -> bool:
+    """True if ``path`` is strictly inside ``folder``, links resolved (invariant 5: never a string prefix)."""
+    root, real = os.path.realpath(folder), os.path.realpath(path)
+    return real != root and os.path.commonpath([root, real]) == root
 
 
 def locate(roots: list[StaticRoot], abspath: str) -> tuple[StaticRoot, str] | None:
@@ -96,13 +95,3 @@ def url_of(root: StaticRoot, logical: str) -> str:
 def relative_url(from_dir_url: str, to_url: str) -> str:
     """A relative URL from a folder URL (``/static/gen/``) to a file URL, as CSS needs for CDNs."""
     return posixpath.relpath(to_url, from_dir_url.rstrip("/") or "/")
-
-
-def is_our_file(path: str) -> bool:
-    """True for a digested copy of a file beside it, or a compressed variant of one."""
-    stem, ext = os.path.splitext(path)
-    if ext in VARIANT_SUFFIXES:
-        path = stem
-    folder, name = os.path.split(path)
-    split = split_digested_path(name)
-    return split is not None and (ext in VARIANT_SUFFIXES or os.path.isfile(os.path.join(folder, split[0])))

@@ -43,19 +43,18 @@ def check(state: BustState) -> list[str]:
     """Why the manifest is stale against the sources; empty if it is up to date. Writes nothing."""
     settings = state.settings
     plan = StaticPlan(state.digester, state.selection, digest_all=settings.static.enabled)
-    roots = {root.endpoint: root.folder for root in state.digester.roots}
-    return stale(state.env, settings.build, plan, roots=roots)
+    return stale(state.env, settings.build, plan, roots=state.digester.roots)
 
 
 def clean(state: BustState, *, keep: int, age: float, dry_run: bool = False) -> CleanReport:
     """Retire old generations (see clean.py); refuses without a manifest to protect."""
     path = state.settings.build.manifest_path
     data = manifest.load(path)  # ManifestError: nothing is known to be current
-    current = {f.abspath for f in manifest_files(data, state.env, state.digester.roots)}
+    output = state.settings.build.output_folder
+    current = {f.abspath for f in manifest_files(data, state.env, state.digester.roots, output)}
     return clean_generations(
         manifest_path=path,
-        roots=state.digester.roots,
-        selection=state.selection,
+        output_folder=output,
         current=frozenset(os.path.realpath(p) for p in current),
         keep=keep,
         age=age,
@@ -79,7 +78,7 @@ def publish(state: BustState, *, dry_run: bool = False) -> PublishReport:
     url_paths = state.app.url_map.bind("localhost")  # paths without SCRIPT_NAME: the bucket's layout
     files = [
         (f.abspath, unquote(url_paths.build(f.endpoint, {"filename": f.filename}) if f.endpoint else f.url_path))
-        for f in manifest_files(data, state.env, state.digester.roots)
+        for f in manifest_files(data, state.env, state.digester.roots, settings.build.output_folder)
     ]
     return upload(
         client(endpoint_url=target.endpoint_url, region=target.region),

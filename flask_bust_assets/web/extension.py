@@ -11,15 +11,15 @@ from urllib.parse import urlsplit
 import flask_assets
 from flask import Flask, current_app, has_request_context, request
 from flask_assets import Bundle as StockBundle
-from flask_assets import Environment, FlaskResolver
+from flask_assets import Environment
 
 from ..build import filters as _filters  # noqa: F401  (registers bust_cssmin / bust_jsmin / bust_cssurls)
 from ..build.bundle import BUILDING
 from ..build.hooks import BustManifest, ContentHashVersion
 from ..build.webassets_api import StableKeyCache, named_bundles
 from ..core.digest import DEFAULT_ALGORITHM, DEFAULT_LENGTH
-from ..core.static import is_our_file
 from .bundles import Bundle, adopt, check_filters
+from .settings import configured_manifest
 from .state import BustState
 from .templating import STATE_KEY, BustAssetsExtension, Helpers
 from .wsgi import BustMiddleware
@@ -64,26 +64,12 @@ def cdn_url_for(original: Callable[..., str], state: BustState) -> Callable[...,
     return url_for
 
 
-class BustResolver(FlaskResolver):  # type: ignore[misc]
-    """Flask-Assets' resolver, minus our own files in glob results.
-
-    Digested copies (``a.<digest>.css`` beside ``a.css``) and their variants live
-    next to the sources, so ``Bundle("css/*.css")`` would otherwise bundle them too.
-    """
-
-    def glob(self, basedir: str, expr: str) -> list[str]:
-        """Glob as webassets does, leaving out digested copies and compressed variants."""
-        return [path for path in super().glob(basedir, expr) if not is_our_file(path)]
-
-
 class BustAssets(Environment):  # type: ignore[misc]
     """A drop-in for ``flask_assets.Environment`` that busts caches by content hash.
 
     ``BustAssets(app)`` binds to one app as Flask-Assets does; ``BustAssets()``
     plus ``init_app(app)`` serves any number of apps from one set of bundles.
     """
-
-    resolver_class = BustResolver
 
     def __init__(self, app: Flask | None = None) -> None:
         # Initialise unbound so webassets' own defaults (auto_build=True,
@@ -146,7 +132,10 @@ class BustAssets(Environment):  # type: ignore[misc]
                 "use app.extensions['bust_assets'] to reach the existing state."
             )
         config = app.config
-        config.setdefault("BUST_ASSETS_MANIFEST", os.path.join(app.root_path, "assets-manifest.json"))
+        # Not in version control, writable at deploy time, beside webassets' cache: see
+        # docs/configuration.md. The manifest lives in it unless BUST_ASSETS_MANIFEST says otherwise.
+        config.setdefault("BUST_ASSETS_OUTPUT_FOLDER", os.path.join(app.instance_path, "assets"))
+        config.setdefault("BUST_ASSETS_MANIFEST", None)
         config.setdefault("BUST_ASSETS_VERSIONING", "filename")
         config.setdefault("BUST_ASSETS_DIGEST_ALGORITHM", DEFAULT_ALGORITHM)
         config.setdefault("BUST_ASSETS_DIGEST_LENGTH", DEFAULT_LENGTH)
@@ -186,7 +175,7 @@ class BustAssets(Environment):  # type: ignore[misc]
         # on the first request, when every blueprint's static route is known.
         app.wsgi_app = BustMiddleware(app.wsgi_app, prepare=state.serving)  # type: ignore[method-assign]
         if not config["ASSETS_AUTO_BUILD"]:
-            state.preload(os.path.abspath(config["BUST_ASSETS_MANIFEST"]))
+            state.preload(configured_manifest(config))
             state.check_registered(list(named_bundles(self)))  # an app factory registers first
 
         # Flask-Assets' own `assets` group, whose commands cli.py replaced when this

@@ -1,4 +1,4 @@
-"""Which digested file a URL path names: the manifest's at start-up, others checked on disk."""
+"""Which generated file a URL path names: the manifest's at start-up, others checked on disk."""
 
 from __future__ import annotations
 
@@ -15,33 +15,40 @@ from .responses import Asset, prepare
 INLINE_MAX = 256 * 1024
 INLINE_BUDGET = 64 * 1024 * 1024
 
+Known = tuple[str, str]  # (file on disk, digest); digest "" for a plain name (query-string versioning)
+
 
 class DigestedLookup:
-    """URL path -> the prepared responses of a digested file (a dict lookup in production).
+    """URL path -> the prepared responses of a generated file (a dict lookup in production).
 
-    Answers for the static URL prefixes only: an Asset; False for a digested-looking
-    name whose bytes on disk do not hash to its digest (a made-up digest is a 404,
-    never other bytes under an immutable URL); True for a plain static name (Flask
-    serves it); None for any other path. A name the manifest does not know, such
-    as a newer build's on a shared disk (rolling deploys), is served once its bytes
-    are checked (once per file version).
+    Generated files live in the output folder, never among the sources. Answers:
+    an Asset for a file the manifest names, or a digested name found in a root's
+    output folder whose bytes hash to its digest (a newer build's, on a shared
+    disk: rolling deploys; checked once per file version); False for a digested
+    name there whose bytes do not (a made-up digest is a 404, never other bytes
+    under an immutable URL); True for any other name under a static prefix (Flask
+    serves the source); None for any other path.
     """
 
     def __init__(
         self,
         roots: list[StaticRoot],
-        known: dict[str, str],
+        known: dict[str, Known],
         *,
         verifier: DigestVerifier,
         length: int,
         cors: str | None,
+        plain_cache: str,
+        live_plain: bool = False,
     ) -> None:
         self._roots = sorted(roots, key=lambda r: len(r.url_prefix), reverse=True)  # longest prefix first
-        self._known = known  # URL path -> file on disk, for every digested file the manifest names
+        self._known = known  # URL path -> (file, digest), for every generated file the manifest names
         self._prepared: dict[str, Asset] = {}
         self._verifier = verifier
         self._length = length
         self._cors = cors
+        self._plain_cache = plain_cache  # of generated files under a plain name (query-string versioning)
+        self._live_plain = live_plain  # look for such files on disk: development under query versioning
         self._lock = threading.Lock()
         self._inline_left = INLINE_BUDGET
 
@@ -50,28 +57,42 @@ class DigestedLookup:
         asset = self._prepared.get(path)
         if asset is not None:
             return asset
+        known = self._known.get(path)
+        if known is not None:
+            return self._prepare_known(path, *known) if known[1] else self._prepare_plain(known[0])
         root = next((r for r in self._roots if path.startswith(r.url_prefix)), None)
         if root is None:
             return None
         filename = path[len(root.url_prefix) :]
         split = split_digested_path(filename, self._length)
+        if split is None and not self._live_plain:
+            return True  # a source: Flask serves it, no file-system call here
+        candidate = safe_join(root.output, filename)
+        if candidate is None or not os.path.isfile(candidate):
+            return True  # not generated: the source of that name, if any, is Flask's to serve
         if split is None:
-            return True
-        abspath = self._known.get(path)
-        if abspath is None:
-            candidate = safe_join(root.folder, filename)
-            if candidate is None or not os.path.isfile(candidate):
-                return None  # Flask's static view answers 404 as usual
-            if not self._verifier.matches(candidate, split[1]):
-                return False
-            return prepare(candidate, split[1], cors=self._cors)  # checked per request: it may change
+            return self._prepare_plain(candidate)
+        if not self._verifier.matches(candidate, split[1]):
+            return False
+        return prepare(candidate, split[1], cors=self._cors)  # checked per request: it may change
+
+    def _prepare_known(self, path: str, abspath: str, digest: str) -> Asset | None:
         with self._lock:
-            prepared = prepare(abspath, split[1], cors=self._cors, inline=min(INLINE_MAX, self._inline_left))
+            prepared = prepare(abspath, digest, cors=self._cors, inline=min(INLINE_MAX, self._inline_left))
             if prepared is None:
                 return None
             self._inline_left -= sum(len(v.body) for v in prepared.variants.values() if v.body is not None)
             self._prepared[path] = prepared
         return prepared
+
+    def _prepare_plain(self, abspath: str) -> Asset | None:
+        """A generated file under a plain name (query-string versioning): the next build rewrites
+        it in place, so it is stat-ed per request and browsers revalidate it."""
+        try:
+            st = os.stat(abspath)
+        except OSError:
+            return None
+        return prepare(abspath, f"{st.st_mtime_ns:x}-{st.st_size:x}", cors=self._cors, cache=self._plain_cache)
 
 
 class DigestVerifier:

@@ -40,7 +40,7 @@ class Asset:
     encodings: tuple[str, ...]  # the content-codings available besides identity
 
 
-def prepare(path: str, digest: str, *, cors: str | None, inline: int = 0) -> Asset | None:
+def prepare(path: str, digest: str, *, cors: str | None, cache: str = FOREVER, inline: int = 0) -> Asset | None:
     """The prepared responses of the digested file at ``path``; None if it is not a file.
 
     Variants of at most ``inline`` bytes are read into memory: a digested name's
@@ -55,7 +55,7 @@ def prepare(path: str, digest: str, *, cors: str | None, inline: int = 0) -> Ass
     mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
     common: Headers = [
         ("Content-Type", get_content_type(mimetype, "utf-8")),
-        ("Cache-Control", FOREVER),
+        ("Cache-Control", cache),
         ("Last-Modified", formatdate(st.st_mtime, usegmt=True)),
         ("Accept-Ranges", "bytes"),
     ]

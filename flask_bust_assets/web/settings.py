@@ -11,6 +11,7 @@ from flask import Flask
 from ..build.bundle import BuildSettings
 from ..build.variants import DEFAULT_BROTLI_QUALITY
 from ..core.digest import check_algorithm
+from ..core.manifest import manifest_path
 from ..core.static import StaticRoot
 from ..errors import ConfigError
 
@@ -59,8 +60,9 @@ class Settings:
     publish: PublishSettings
 
 
-def static_roots(app: Flask) -> list[StaticRoot]:
-    """The app's static folder and every blueprint's, with the URL prefix serving each."""
+def static_roots(app: Flask, output_folder: str) -> list[StaticRoot]:
+    """The app's static folder and every blueprint's, with the URL prefix serving each
+    and the folder of ``output_folder`` its generated files go to."""
     candidates = [("static", app.static_folder)] + [
         (f"{name}.static", bp.static_folder) for name, bp in app.blueprints.items()
     ]
@@ -69,10 +71,20 @@ def static_roots(app: Flask) -> list[StaticRoot]:
         rules = list(app.url_map.iter_rules(endpoint)) if endpoint in app.view_functions else []
         if folder and rules:
             prefix = rules[0].rule.split("<", 1)[0]
-            roots.append(
-                StaticRoot(endpoint, os.path.realpath(folder), prefix if prefix.endswith("/") else prefix + "/")
-            )
+            prefix = prefix if prefix.endswith("/") else prefix + "/"
+            output = os.path.join(output_folder, *filter(None, prefix.split("/")))
+            roots.append(StaticRoot(endpoint, os.path.realpath(folder), prefix, os.path.realpath(output)))
     return roots
+
+
+def output_folder(config: Any) -> str:
+    """BUST_ASSETS_OUTPUT_FOLDER as an absolute path."""
+    return os.path.abspath(str(config["BUST_ASSETS_OUTPUT_FOLDER"]))
+
+
+def configured_manifest(config: Any) -> str:
+    """BUST_ASSETS_MANIFEST, by default ``assets-manifest.json`` in the output folder."""
+    return manifest_path(output_folder(config), config.get("BUST_ASSETS_MANIFEST"))
 
 
 def is_strict(app: Flask) -> bool:
@@ -91,8 +103,10 @@ def read_settings(app: Flask) -> Settings:
     except (TypeError, ValueError):
         raise ConfigError("BUST_ASSETS_DIGEST_LENGTH must be a whole number, e.g. 16.") from None
     check_algorithm(algorithm, length)
-    manifest_path = os.path.abspath(config["BUST_ASSETS_MANIFEST"])
-    _refuse_inside_static(app, "BUST_ASSETS_MANIFEST", manifest_path)
+    output = output_folder(config)
+    _check_output_folder(app, output)
+    manifest = configured_manifest(config)
+    _refuse_inside_static(app, "BUST_ASSETS_MANIFEST", manifest)
     cache = config.get("ASSETS_CACHE")
     if isinstance(cache, str):
         _refuse_inside_static(app, "ASSETS_CACHE", os.path.abspath(cache))
@@ -108,7 +122,8 @@ def read_settings(app: Flask) -> Settings:
     )
     return Settings(
         build=BuildSettings(
-            manifest_path=manifest_path,
+            manifest_path=manifest,
+            output_folder=output,
             versioning=versioning,
             algorithm=algorithm,
             length=length,
@@ -185,3 +200,24 @@ def _refuse_inside_static(app: Flask, key: str, path: str) -> None:
                 f"{key} is {path}, inside the static folder {root}, where anyone could download it; "
                 "set it to a path outside every static folder."
             )
+
+
+def _check_output_folder(app: Flask, output: str) -> None:
+    """The output folder holds only what builds write: apart from every static folder and the code."""
+    real = os.path.realpath(output)
+    folders = [app.static_folder] + [bp.static_folder for bp in app.blueprints.values()]
+    for folder in filter(None, folders):
+        root = os.path.realpath(folder)
+        common = os.path.commonpath([root, real])
+        if common in (root, real):
+            raise ConfigError(
+                f"BUST_ASSETS_OUTPUT_FOLDER is {output}, which overlaps the static folder {root}; a build "
+                "never writes into the sources. Set it to a folder of its own, e.g. "
+                "os.path.join(app.instance_path, 'assets').",
+            )
+    code = os.path.realpath(app.root_path)
+    if os.path.commonpath([code, real]) == real:
+        raise ConfigError(
+            f"BUST_ASSETS_OUTPUT_FOLDER is {output}, which holds the app's code ({code}); set it to a folder "
+            "of its own, e.g. os.path.join(app.instance_path, 'assets')."
+        )

@@ -21,7 +21,7 @@ from ..core.manifest import ManifestData
 from ..core.static import Selection
 from .bundle_urls import BundleUrls, Url
 from .live import LiveBuilder
-from .lookup import DigestedLookup, DigestVerifier
+from .lookup import DigestedLookup, DigestVerifier, Known
 from .process_manifest import ProcessManifest
 from .resolvers import LiveResolver, ManifestResolver, Resolver
 from .settings import Settings, is_strict, read_settings, static_roots
@@ -63,7 +63,7 @@ class BustState:
         """A fresh digester primed with what the last build learnt; the filters use it too."""
         settings = self.settings
         self._digester = Digester(
-            static_roots(self.app),
+            static_roots(self.app, settings.build.output_folder),
             algorithm=settings.build.algorithm,
             length=settings.build.length,
             versioning=settings.build.versioning,
@@ -76,7 +76,7 @@ class BustState:
     def selection(self) -> Selection:
         """Which static files are digested."""
         static = self.settings.static
-        return Selection(static.include, static.exclude, output_globs(self.env), self.settings.build.length)
+        return Selection(static.include, static.exclude, output_globs(self.env))
 
     @property
     def live(self) -> bool:
@@ -125,7 +125,7 @@ class BustState:
         selection, length = self.selection, settings.build.length
 
         def passes(endpoint: str, filename: str) -> bool:
-            return split_digested_path(filename, length) is not None or not selection.selects_name(filename)
+            return split_digested_path(filename, length) is not None or not selection.selects(filename)
 
         if self.live:
             roots = {root.endpoint: root for root in self.digester.roots}
@@ -175,22 +175,25 @@ class BustState:
         if not settings.static.serve or self.app.url_map.host_matching:
             return _not_ours, None  # host-matched static routes: left to Flask
         roots = self.digester.roots
-        known: dict[str, str] = {}
+        known: dict[str, Known] = {}
         if not self.live:
             prefixes = {root.endpoint: root.url_prefix for root in roots}
             with self.app.app_context():  # an init_app environment finds its app through it
-                files = manifest_files(self._manifest_data(), self.env, roots)
+                files = manifest_files(self._manifest_data(), self.env, roots, settings.build.output_folder)
             for f in files:
-                if f.endpoint in prefixes and split_digested_path(f.filename, settings.build.length):
-                    known[prefixes[f.endpoint] + f.filename] = f.abspath
+                url_path = prefixes[f.endpoint] + f.filename if f.endpoint in prefixes else f.url_path
+                if url_path:
+                    known[url_path] = (f.abspath, f.digest)
+        plain = settings.static.plain_max_age
         lookup = DigestedLookup(
             roots,
             known,
             verifier=DigestVerifier(settings.build.algorithm, settings.build.length),
             length=settings.build.length,
             cors=settings.static.allow_origin,
+            plain_cache=f"public, max-age={plain}" if plain else "no-cache",
+            live_plain=self.live and settings.build.versioning == "query",
         )
-        plain = settings.static.plain_max_age
         return lookup, (f"public, max-age={plain}" if plain else None)
 
     # -- the manifest ------------------------------------------------------------------

@@ -17,6 +17,7 @@ from webassets.utils import is_url
 
 from ..build.webassets_api import named_bundles
 from ..core.digest import integrity
+from ..core.static import inside
 from ..errors import UnknownBundleError, closest
 
 STATE_KEY = "bust_assets"
@@ -101,8 +102,10 @@ def served_integrity(roots: list[Any], url: str) -> str | None:
         path = path[len(script_root) :]
     for root in roots:
         if path.startswith(root.url_prefix):
-            candidate = os.path.join(root.folder, *path[len(root.url_prefix) :].split("/"))
-            if root.logical_path(candidate) is not None and os.path.isfile(candidate):
+            filename = path[len(root.url_prefix) :]
+            generated, source = root.generated(filename), root.source(filename)
+            candidate = generated if os.path.isfile(generated) else source  # a digested copy, or a source
+            if (inside(root.output, candidate) or inside(root.folder, candidate)) and os.path.isfile(candidate):
                 with open(candidate, "rb") as handle:
                     return integrity(handle.read())
     return None

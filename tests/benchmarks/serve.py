@@ -19,25 +19,34 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..helpers import FLASK, clean_env, free_port, wait_for_http
+from ..helpers import FLASK, MANIFEST, clean_env, free_port, wait_for_http
 
 REPO = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 WORKERS = {"sync": ["-k", "sync"], "gthread": ["-k", "gthread", "--threads", "4"]}
 SIZES = {"2 KB": 2 * 1024, "200 KB": 200 * 1024}
 
-WHITENOISE_APP = """
+# The baselines serve the very files our build wrote (the output folder, with its .br/.gz
+# variants), from a plain Flask app: Flask's static route, and WhiteNoise in front of it.
+BASELINE_APPS = """
+from flask import Flask
 from whitenoise import WhiteNoise
 
-from sample_app import create_app
+GENERATED = "instance/assets/static"  # the sample app's output folder, by URL path
 
-app = create_app({"BUST_ASSETS_SERVE": False})
-# The same files and .br/.gz variants, cached forever as ours are (the names are digests).
-app.wsgi_app = WhiteNoise(app.wsgi_app, root=app.static_folder, prefix="static/", immutable_file_test=lambda p, u: True)
+flask_static = Flask(__name__, static_folder=GENERATED)
+flask_static.get("/")(lambda: "ok")
+
+whitenoise = Flask(__name__, static_folder=None)
+whitenoise.get("/")(lambda: "ok")
+# Cached forever as ours are (the names are digests).
+whitenoise.wsgi_app = WhiteNoise(
+    whitenoise.wsgi_app, root=GENERATED, prefix="static/", immutable_file_test=lambda p, u: True
+)
 """
 SERVERS = {
-    "Flask's static route": ("sample_app:create_app()", "false"),
-    "WhiteNoise 6": ("whitenoise_app:app", "false"),
+    "Flask's static route": ("baselines:flask_static", "false"),
+    "WhiteNoise 6": ("baselines:whitenoise", "false"),
     "ours": ("sample_app:create_app()", "true"),
 }
 
@@ -84,9 +93,9 @@ def main(quick: bool = False) -> None:
         for size in SIZES.values():
             (root / f"sample_app/static/bench/{size}.css").parent.mkdir(parents=True, exist_ok=True)
             (root / f"sample_app/static/bench/{size}.css").write_text(stylesheet(size))
-        (root / "whitenoise_app.py").write_text(WHITENOISE_APP)
+        (root / "baselines.py").write_text(BASELINE_APPS)
         subprocess.run([FLASK, "--app", "sample_app", "assets", "build"], cwd=root, check=True, capture_output=True)
-        files = json.loads((root / "sample_app/assets-manifest.json").read_text())["files"]["static"]
+        files = json.loads((root / MANIFEST).read_text())["files"]["static"]
         paths = {label: "/static/" + files[f"bench/{size}.css"]["path"] for label, size in SIZES.items()}
         results: dict[tuple[str, str, str, str], list[float]] = {}
         for worker in WORKERS:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from ..helpers import MANIFEST, OUT
 from .apps import build, check_page, load_app, project, sri
 
 SCSS = {
@@ -89,18 +90,18 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def test_stock_filter_chain_gives_the_bytes_stock_flask_assets_gives(built: tuple[Path, Path], name: str) -> None:
     stock, ours = built
     _, _, output = STOCK_CHAINS[name]
-    (entry,) = json.loads((ours / "assets-manifest.json").read_text())["bundles"][name]
+    (entry,) = json.loads((ours / MANIFEST).read_text())["bundles"][name]
     stem, ext = output.rsplit(".", 1)
     assert re.fullmatch(rf"{re.escape(stem)}\.[0-9a-f]{{16}}\.{ext}", entry["path"])
-    served = (ours / "static" / entry["path"]).read_bytes()
+    served = (ours / OUT / "static" / entry["path"]).read_bytes()
     assert served == (stock / "static" / output).read_bytes()
     assert entry["integrity"] == sri(served)
 
 
 def test_mixed_chains_keep_meaning_and_bust_references(built: tuple[Path, Path]) -> None:
     _, ours = built
-    bundles = json.loads((ours / "assets-manifest.json").read_text())["bundles"]
-    text = {name: (ours / "static" / bundles[name][0]["path"]).read_text() for name in MIXED_CHAINS}
+    bundles = json.loads((ours / MANIFEST).read_text())["bundles"]
+    text = {name: (ours / OUT / "static" / bundles[name][0]["path"]).read_text() for name in MIXED_CHAINS}
     # cssrewrite's relative reference, then our minifier
     assert (
         text["cssrewrite_ours"]
@@ -122,11 +123,11 @@ def test_every_chain_is_served_with_its_integrity(built: tuple[Path, Path]) -> N
 def test_a_depends_change_rebuilds_the_bundle(built: tuple[Path, Path], tmp_path: Path) -> None:
     _, ours = built
     copy = shutil.copytree(ours, tmp_path / "copy")
-    before = json.loads((copy / "assets-manifest.json").read_text())["bundles"]["libsass"][0]["path"]
+    before = json.loads((copy / MANIFEST).read_text())["bundles"]["libsass"][0]["path"]
     (copy / "static/scss/_colors.scss").write_text("$brand: #993366;\n")  # only named by depends=
     build(copy)
-    after = json.loads((copy / "assets-manifest.json").read_text())["bundles"]["libsass"][0]["path"]
-    assert after != before and "#993366" in (copy / "static" / after).read_text()
+    after = json.loads((copy / MANIFEST).read_text())["bundles"]["libsass"][0]["path"]
+    assert after != before and "#993366" in (copy / OUT / "static" / after).read_text()
 
 
 def test_a_source_added_after_a_build_builds_with_cssrewrite(built: tuple[Path, Path], tmp_path: Path) -> None:
@@ -141,8 +142,8 @@ def test_a_source_added_after_a_build_builds_with_cssrewrite(built: tuple[Path, 
         )
     )
     build(copy)
-    bundles = json.loads((copy / "assets-manifest.json").read_text())["bundles"]
+    bundles = json.loads((copy / MANIFEST).read_text())["bundles"]
     assert (
         ".extra{background:url(../img/logo.svg)}"
-        in (copy / "static" / bundles["cssrewrite_cssmin"][0]["path"]).read_text()
+        in (copy / OUT / "static" / bundles["cssrewrite_cssmin"][0]["path"]).read_text()
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from ..helpers import OUT
 from .apps import asset_tags, build, check_page, fetch, flask, load_app, project
 
 TAGS = """{% for name in names %}{% assets name %}<link href="{{ ASSET_URL }}" integrity="{{ ASSET_SRI }}">
@@ -246,10 +247,9 @@ def test_assets_directory_and_url(tmp_path: Path) -> None:
     html = check_page(load_app(root).test_client())
     assert re.search(r'href="/public/gen/site\.[0-9a-f]{16}\.css"', html)
     assert re.search(r'src="/public/gen/site\.[0-9a-f]{16}\.js"', html)
-    assert sorted(p.name.split(".")[0] for p in (root / "public/gen").iterdir() if p.suffix in (".css", ".js")) == [
-        "site",
-        "site",
-    ]
+    generated = root / OUT / "public/gen"  # in the output folder, by URL path; ASSETS_DIRECTORY is never written
+    assert sorted(p.name.split(".")[0] for p in generated.iterdir() if p.suffix in (".css", ".js")) == ["site", "site"]
+    assert not (root / "public").exists()
 
 
 def test_a_filter_typo_is_one_line_naming_the_closest_filters(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flask_bust_assets.core.static import Selection, StaticRoot, is_our_file, locate, relative_url
+from flask_bust_assets.core.static import Selection, StaticRoot, locate, relative_url
 
 DIGEST = "0123456789abcdef"
 
@@ -20,23 +20,26 @@ DIGEST = "0123456789abcdef"
         (".env", False),  # dotfiles never
         ("css/.hidden/a.css", False),  # nor anything in a dot-folder
         (f"gen/site.{DIGEST}.css", False),  # a bundle output
-        (f"img/logo.{DIGEST}.png.br", False),  # a variant
-        (f"img/logo.{DIGEST}.png.gz", False),
+        (f"vendor/lib.{DIGEST}.js", True),  # a user's file whose name merely looks digested
+        (f"img/logo.{DIGEST}.png.br", True),  # sources hold no variants of ours: the user's own file
     ],
 )
 def test_selects_name(logical: str, selected: bool) -> None:
     selection = Selection(include=("*",), exclude=("robots.txt", "downloads/*"), outputs=("gen/site.*.css",))
-    assert selection.selects_name(logical) is selected
+    assert selection.selects(logical) is selected
 
 
-def test_a_digested_copy_is_not_digested_again_but_a_look_alike_user_file_is(tmp_path: Path) -> None:
-    root = StaticRoot("static", str(tmp_path), "/static/")
+def test_every_file_of_a_source_folder_is_the_users_whatever_its_name(tmp_path: Path) -> None:
+    root = StaticRoot("static", str(tmp_path), "/static/", str(tmp_path / "out"))
     (tmp_path / "lib.js").write_text("x")
-    (tmp_path / f"lib.{DIGEST}.js").write_text("x")  # our copy: its source is beside it
-    (tmp_path / f"vendor.{DIGEST}.js").write_text("y")  # a user's file that merely looks digested
-    files = sorted(Path(p).name for p in Selection().files(root))
-    assert files == ["lib.js", f"vendor.{DIGEST}.js"]
-    assert is_our_file(str(tmp_path / f"lib.{DIGEST}.js")) and not is_our_file(str(tmp_path / f"vendor.{DIGEST}.js"))
+    (tmp_path / f"lib.{DIGEST}.js").write_text("y")  # looks like a digested copy of lib.js: it is not
+    assert sorted(Path(p).name for p in Selection().files(root)) == [f"lib.{DIGEST}.js", "lib.js"]
+
+
+def test_generated_files_go_to_the_roots_output_folder(tmp_path: Path) -> None:
+    root = StaticRoot("admin.static", str(tmp_path / "src"), "/admin/static/", str(tmp_path / "out/admin/static"))
+    assert root.generated(f"img/a.{DIGEST}.png") == str(tmp_path / f"out/admin/static/img/a.{DIGEST}.png")
+    assert root.source("img/a.png") == str(tmp_path / "src/img/a.png")
 
 
 def test_logical_paths_stay_inside_their_root(tmp_path: Path) -> None:

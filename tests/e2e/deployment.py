@@ -11,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from ..helpers import FLASK, clean_env, free_port, wait_for_http
+from ..helpers import FLASK, GEN, OUT, clean_env, free_port, wait_for_http
 
 REPO = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
@@ -78,7 +78,18 @@ class Deployment:
 
     @property
     def static(self) -> Path:
+        """The sample app's sources."""
         return self.root / "sample_app" / "static"
+
+    @property
+    def output(self) -> Path:
+        """The output folder: instance/assets, beside the package (Flask's instance folder)."""
+        return self.root / OUT
+
+    @property
+    def generated(self) -> Path:
+        """What builds generate for the static folder."""
+        return self.root / GEN
 
     def flask(self, *args: str) -> str:
         result = subprocess.run(

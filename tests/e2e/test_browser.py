@@ -101,7 +101,7 @@ def test_rolling_deploy_old_pages_keep_loading(deploy: Callable[..., Deployment]
 def test_tampered_file_is_refused_by_the_browser(deploy: Callable[..., Deployment], tabs: Callable[..., Tab]) -> None:
     site = deploy()
     server = site.serve()
-    (script,) = site.static.glob("gen/site.*.js")
+    (script,) = site.generated.glob("gen/site.*.js")
     tampered = script.read_bytes() + b"\nwindow.tampered = true;\n"
     script.write_bytes(tampered)  # and its precompressed variants, as an attacker would
     Path(f"{script}.gz").write_bytes(gzip.compress(tampered))

@@ -27,11 +27,17 @@ def test_documented_nginx_config_serves_digested_files_forever(
     site = deploy()
     app = site.serve()
     block = documented_server_block()
-    for placeholder in ("listen 80;", "/srv/yourapp/static/", "127.0.0.1:8000"):
+    for placeholder in (
+        "listen 80;",
+        "/srv/yourapp/instance/assets;",
+        "/srv/yourapp/yourapp/static/",
+        "127.0.0.1:8000",
+    ):
         assert placeholder in block, f"docs/deployment.md no longer has {placeholder!r}"
     block = (
         block.replace("listen 80;", "listen 127.0.0.1:{port};")
-        .replace("/srv/yourapp/static/", f"{site.static}/")
+        .replace("/srv/yourapp/instance/assets;", f"{site.output};")
+        .replace("/srv/yourapp/yourapp/static/", f"{site.static}/")
         .replace("127.0.0.1:8000", f"127.0.0.1:{app.port}")
     )
     nginx = Nginx(tmp_path / "nginx", block, brotli=True)
@@ -39,7 +45,7 @@ def test_documented_nginx_config_serves_digested_files_forever(
         status, _, page = http(nginx.base, "/")
         assert status == 200
         (css,) = re.findall(r'href="(/static/gen/site\.[0-9a-f]{16}\.css)"', page.decode())
-        original = (site.static / css.removeprefix("/static/")).read_bytes()
+        original = (site.generated / css.removeprefix("/static/")).read_bytes()
         app.mark()
         for accept, encoding, decode in [("br", "br", brotli.decompress), ("gzip", "gzip", gzip.decompress),
                                          ("identity", None, bytes)]:  # fmt: skip
