@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 import time
 from pathlib import Path
 from typing import Any, ClassVar
@@ -137,3 +139,73 @@ def test_an_edit_made_while_a_build_reads_is_never_lost(root: Path) -> None:
     assert "during the build" in (root / GEN / second.results[0].outputs[0].path).read_text()
     with again.app_context():
         assert commands.check(again.extensions["bust_assets"]) == []
+
+
+def test_a_no_op_build_reads_no_file_and_writes_nothing(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for i in range(50):
+        write(root, f"static/img/i{i}.svg", f"<svg xmlns='http://www.w3.org/2000/svg' id='i{i}'/>")
+    build(site(root))
+    app = site(root)  # a new process over the same folders
+    opened: list[str] = []
+    recording = True
+
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if recording and event == "open" and isinstance(args[0], str) and str(root) in args[0]:
+            opened.append(f"{args[1]} {args[0]}")
+
+    sys.addaudithook(hook)
+    before = {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+    try:
+        report = build(app)
+    finally:
+        recording = False
+    # Only the build cache is read, and the lock taken: no source, no digested file, no manifest.
+    assert [(mode, Path(path).relative_to(root).as_posix()) for mode, path in (o.split() for o in opened)] == [
+        ("r", "instance/webassets-cache/flask-bust-assets-build.json"),
+        ("a", "instance/assets/assets-manifest.json.lock"),
+    ]
+    assert {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()} == before
+    assert report.compressed == 0
+
+
+@pytest.mark.parametrize("how", ["same size and mtime", "renamed into place, mtime kept", "mtime in the past"])
+def test_a_change_that_hides_from_mtime_and_size_is_still_seen(root: Path, how: str) -> None:
+    svg = root / "static/img/dot.svg"
+    build(site(root))
+    first = json.loads((root / MANIFEST).read_text())["files"]["static"]["img/dot.svg"]["path"]
+    st = svg.stat()
+    new = svg.read_bytes().replace(b"<svg", b"<SVG")  # same size, other bytes
+    assert len(new) == st.st_size and new != svg.read_bytes()
+    if how == "same size and mtime":  # rewritten in place, then `touch -r` restores the mtime
+        svg.write_bytes(new)
+        os.utime(svg, ns=(st.st_atime_ns, st.st_mtime_ns))
+    elif how == "renamed into place, mtime kept":  # `cp -p` to a temp name, then mv: editors, rsync
+        tmp = svg.with_name(".dot.svg.swp")
+        tmp.write_bytes(new)
+        os.utime(tmp, ns=(st.st_atime_ns, st.st_mtime_ns))
+        os.replace(tmp, svg)
+    else:  # a clock that jumped back: stamps are compared for equality, never for order
+        svg.write_bytes(new)
+        os.utime(svg, ns=(st.st_atime_ns, st.st_mtime_ns - 3600 * 10**9))
+    assert svg.stat().st_size == st.st_size
+    build(site(root))
+    now = json.loads((root / MANIFEST).read_text())["files"]["static"]["img/dot.svg"]["path"]
+    assert now != first and (root / GEN / now).read_bytes() == new
+
+
+def test_variants_are_made_once_per_content_and_shared_between_output_folders(tmp_path: Path) -> None:
+    cache = tmp_path / "shared-cache"
+    big = "".join(f".r{i} {{ margin: {i}px }}\n" for i in range(200))
+    small = ".s { margin: 0 }\n"  # under MIN_SIZE: a variant would save no round trip
+    outputs = []
+    for name in ("one", "two"):
+        write(tmp_path / name, "static/css/big.css", big)
+        write(tmp_path / name, "static/css/small.css", small)
+        app, _ = make_app(tmp_path / name, {"ASSETS_CACHE": str(cache)})
+        report = build(app)
+        assert report.compressed == 2  # big.css: .br and .gz; small.css: none
+        outputs.append(next((tmp_path / name / GEN / "css").glob("big.*.css.br")))
+        assert not list((tmp_path / name / GEN / "css").glob("small.*.css.*"))
+    # The second output folder's variant is the store's file, linked: compressed once.
+    assert outputs[0].stat().st_ino == outputs[1].stat().st_ino
+    assert outputs[0].read_bytes() == outputs[1].read_bytes()

@@ -47,7 +47,7 @@ def index():
 
 SOURCES = {
     "static/css/a.css": ".a { background: url(../img/logo.svg) }\n",
-    "static/css/b.css": ".b { color: blue }\n" * 40,
+    "static/css/b.css": "".join(f".b{i} {{ color: blue }}\n" for i in range(100)),  # over MIN_SIZE: compressed
     "static/img/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>\n',
     "static/js/app.js": "window.app = `ready  ` + 1;\n" * 30,
     "static/vendor/lib.js": "window.lib = 1;\n",

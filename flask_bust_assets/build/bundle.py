@@ -143,15 +143,19 @@ def _reuse(env: Any, result: BundleResult, settings: BuildSettings, cache: Build
     return True
 
 
-def write_files(result: BundleResult, settings: BuildSettings) -> None:
-    """Write a built bundle's files; a digested name that exists already holds these bytes."""
+def write_files(result: BundleResult, settings: BuildSettings) -> list[str]:
+    """Write a built bundle's files (a digested name that exists already holds these bytes);
+    the paths written."""
+    written = []
     for built in result.files:
         if built.data is None:
             continue  # reused: already on disk
-        if settings.versioning == "filename":
-            write_if_missing(built.abspath, built.data)
-        else:
+        if settings.versioning == "filename" and not write_if_missing(built.abspath, built.data):
+            continue
+        if settings.versioning != "filename":
             write_atomic(built.abspath, built.data)
+        written.append(built.abspath)
+    return written
 
 
 def _build_files(

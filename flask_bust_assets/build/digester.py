@@ -14,7 +14,9 @@ import threading
 from typing import Any
 
 from ..core.digest import content_digest, digested_path, integrity
+from ..core.files import Listing
 from ..core.stamps import Stamp, stamp, still_valid
+from ..core.stamps import of as stamp_of
 from ..core.static import StaticRoot, locate, relative_url, url_of
 from ..css import references as cssurls
 from ..css import tokens as csstokens
@@ -53,6 +55,10 @@ class Digester:
         self._last_build = remembered or {}
         self._source_refs: dict[str, tuple[str, ...]] = {}
         self._lenient = False  # set by rewrite_css(lenient=True), under the lock
+        # Which digested copies exist, one directory listing per output folder: a build trusts
+        # what the last one wrote without a stat per file. Renders re-list as files appear.
+        self._generated = Listing()
+        self._records: dict[str, dict[str, Any]] = {}  # the last build's record of each file trusted
 
     def locate(self, abspath: str) -> tuple[StaticRoot, str] | None:
         """The root holding ``abspath`` and its logical path there, or None."""
@@ -92,6 +98,7 @@ class Digester:
                 path, query = logical, f"v={digest}"
             result = DigestedFile(root, logical, path, query, digest, integrity(data), len(data), data, references)
             self._memo[real] = (tuple(dict.fromkeys(stamps)), result)
+            self._records.pop(real, None)
             return result
 
     def rewrite_css(self, text: str, *, source_path: str, output_dir: str, lenient: bool = False) -> str:
@@ -148,29 +155,51 @@ class Digester:
             return digested
 
     def export(self) -> dict[str, Any]:
-        """What this digester learnt, to hand to the next build's Digester(remembered=...)."""
+        """What this digester learnt about the files it was asked for (a full build asks for every
+        one), to hand to the next build's Digester(remembered=...); deleted files drop out."""
         with self._lock:
-            exported = dict(self._last_build)
-            exported.update((real, f.record(stamps)) for real, (stamps, f) in self._memo.items())
-            return exported
+            return {
+                real: self._records.get(real) or digested.record(stamps)
+                for real, (stamps, digested) in self._memo.items()
+            }
+
+    def static_file(self, root: StaticRoot, logical: str, path: str, st: os.stat_result) -> DigestedFile:
+        """``file()`` for a file the static pass found by scanning ``root`` (path, logical path and stat
+        known): what the last build learnt is trusted on its stamp alone, with no other call."""
+        with self._lock:
+            if path not in self._memo:
+                known = self._last_build.get(path)
+                if known is not None and known["stamps"] and tuple(known["stamps"][0]) == stamp_of(path, st):
+                    result = self._trust(known, root, logical)
+                    if result is not None:
+                        return result
+            return self.file(path)
 
     def _remembered(self, real: str) -> DigestedFile | None:
         known = self._last_build.get(real)
-        if known is None:
+        located = self.locate(real) if known is not None else None
+        if known is None or located is None or not still_valid(known["stamps"][:1]):
             return None
-        stamps = tuple(tuple(stamp) for stamp in known["stamps"])
-        located = self.locate(real)
-        if located is None or not still_valid(stamps):
+        return self._trust(known, *located)
+
+    def _trust(self, known: dict[str, Any], root: StaticRoot, logical: str) -> DigestedFile | None:
+        """The DigestedFile a record of the last build describes, if the files it depends on are
+        unchanged and its digested copy is in the output folder. (The static pass runs this for
+        every file of a no-op build: it avoids every call it can.)"""
+        stamps = known["stamps"]
+        if len(stamps) > 1 and not still_valid(stamps[1:]):
             return None
-        root, logical = located
-        if known["path"] != logical and not os.path.isfile(root.generated(known["path"])):
+        path = known["path"]
+        if path != logical and not self._generated.exists(root.generated(path)):
             return None
         try:
-            references = tuple(self.file(ref) for ref in known["references"])
+            references = tuple(self.file(ref) for ref in known["references"]) if known["references"] else ()
         except (OSError, BuildError):
             return None
         result = from_record(known, root, logical, references)
-        self._memo[real] = (stamps, result)
+        source = root.source(logical)
+        self._memo[source] = (tuple(map(tuple, stamps)), result)
+        self._records[source] = known  # exported as it came: nothing about it changed
         return result
 
     def take_pending(self) -> list[DigestedFile]:

@@ -28,9 +28,13 @@ class BuildCache:
     """Bundle results and static digests of the last build, keyed by stamps."""
 
     def __init__(self, folder: str | None) -> None:
+        self.folder = folder
         self.path = os.path.join(folder, FILE) if folder else None
         self.bundles: dict[str, Any] = {}
         self.files: dict[str, Any] = {}
+        # [fingerprint of the manifest's contents, *stamp of its file] as the last build wrote it
+        self.manifest: list[Any] = []
+        self._changed = False
         if self.path and os.path.isfile(self.path):
             try:
                 with open(self.path, encoding="utf-8") as handle:
@@ -38,8 +42,10 @@ class BuildCache:
                 # A new release may build differently: its cache starts empty.
                 if doc.get("version") == distribution_version("flask-bust-assets"):
                     self.bundles, self.files = dict(doc["bundles"]), dict(doc["files"])
+                    self.manifest = list(doc.get("manifest", []))
             except (OSError, ValueError, KeyError, TypeError):
                 pass  # a damaged cache is an empty one
+        self._loaded_manifest = list(self.manifest)
 
     def bundle(self, name: str, definition_key: str) -> dict[str, Any] | None:
         """The last build of ``name`` if nothing it depends on changed, else None."""
@@ -55,12 +61,18 @@ class BuildCache:
     def remember(self, name: str, entry: dict[str, Any]) -> None:
         """Record a successful build of ``name``."""
         self.bundles[name] = entry
+        self._changed = True
 
     def save(self, files: dict[str, Any]) -> None:
-        """Write the cache (atomically), with the digester's ``files``."""
-        if self.path is None:
+        """Write the cache (atomically), with the digester's ``files``, unless nothing changed."""
+        if self.path is None or (not self._changed and files == self.files and self.manifest == self._loaded_manifest):
             return
-        doc = {"version": distribution_version("flask-bust-assets"), "bundles": self.bundles, "files": files}
+        doc = {
+            "version": distribution_version("flask-bust-assets"),
+            "bundles": self.bundles,
+            "files": files,
+            "manifest": self.manifest,
+        }
         write_atomic(self.path, json.dumps(doc, sort_keys=True).encode("utf-8"))
 
 

@@ -43,9 +43,9 @@ def digest_static(plan: StaticPlan) -> StaticReport:
     started = time.perf_counter()
     with build_warnings() as messages:
         for root in plan.digester.roots:
-            for abspath in plan.selection.files(root):
+            for abspath, logical, st in plan.selection.entries(root):
                 try:
-                    report.files.append(plan.digester.file(abspath))
+                    report.files.append(plan.digester.static_file(root, logical, abspath, st))
                 except BuildError as exc:
                     report.errors.append(exc)
                 except OSError as exc:
@@ -65,8 +65,10 @@ def static_entries(files: Iterable[DigestedFile]) -> dict[str, dict[str, StaticF
     return entries
 
 
-def write_digested(digested: DigestedFile) -> None:
-    """Write a digested static file unless it exists (names are content-addressed)."""
-    # Query-string versioning never rewrites a source; an existing digested file is right.
-    if digested.path != digested.logical and not os.path.exists(digested.abspath):
-        write_if_missing(digested.abspath, digested.read())
+def write_digested(digested: DigestedFile) -> bool:
+    """Write a digested static file unless it exists (names are content-addressed); True if written."""
+    # Query-string versioning never rewrites a source; an existing digested file is right, and
+    # one the last build made (no bytes in memory) was seen in the output folder already.
+    if digested.data is None or digested.path == digested.logical or os.path.exists(digested.abspath):
+        return False
+    return write_if_missing(digested.abspath, digested.data)

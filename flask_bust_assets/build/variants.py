@@ -2,19 +2,25 @@
 
 gzip is written with mtime 0 and brotli is deterministic, so the same bytes
 give the same variants on every machine (invariant 1). A variant is kept only
-when it is clearly smaller than the original.
+when it is clearly smaller than the original, and a file is compressed only
+when it can pay: a text format, at least MIN_SIZE bytes. Compressed bytes are
+kept in a store by the digest of what they compress (``ASSETS_CACHE``), so no
+content is compressed twice: not by the next build, not for another output
+folder, not after ``clean`` retired it and an edit brought it back.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
+import shutil
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 import brotli
 
-from ..core.files import ENCODINGS, write_if_missing
+from ..core.files import ENCODINGS, write_atomic
 
 # Formats that are not compressed already; woff2, png, jpg, webp... are.
 COMPRESSIBLE = frozenset(
@@ -22,7 +28,11 @@ COMPRESSIBLE = frozenset(
      ".ico", ".wasm", ".ttf", ".otf", ".eot", ".csv", ".md"}
 )  # fmt: skip
 KEEP_RATIO = 0.95  # a variant under 95% of the original is worth a second file
+# Below this a response fits in one TCP segment (about 1,400 bytes of payload) with
+# its headers whether compressed or not: compressing it saves no round trip.
+MIN_SIZE = 1024
 DEFAULT_BROTLI_QUALITY = 11
+NONE = ".none"  # the store's mark for "no variant pays for this content"
 
 
 def is_compressible(path: str) -> bool:
@@ -32,6 +42,8 @@ def is_compressible(path: str) -> bool:
 
 def variants(data: bytes, brotli_quality: int = DEFAULT_BROTLI_QUALITY) -> dict[str, bytes]:
     """The encodings worth keeping for ``data``: content-coding -> compressed bytes."""
+    if len(data) < MIN_SIZE:
+        return {}
     candidates = {
         "br": brotli.compress(data, quality=brotli_quality),
         "gzip": gzip.compress(data, compresslevel=9, mtime=0),
@@ -39,27 +51,77 @@ def variants(data: bytes, brotli_quality: int = DEFAULT_BROTLI_QUALITY) -> dict[
     return {enc: body for enc, body in candidates.items() if len(body) < len(data) * KEEP_RATIO}
 
 
-def write_variants(path: str, data: bytes | None = None, brotli_quality: int = DEFAULT_BROTLI_QUALITY) -> int:
-    """Write the variants of the file at ``path`` that do not exist yet; return how many.
+class VariantStore:
+    """Variants by the digest of their content and the brotli quality; None keeps nothing."""
 
-    Names are content-addressed, so an existing variant is already right: a
-    rebuild compresses only new files. ``data`` defaults to the file's bytes.
-    """
-    if not is_compressible(path) or all(os.path.exists(path + s) for s in ENCODINGS.values()):
+    def __init__(self, folder: str | None, brotli_quality: int = DEFAULT_BROTLI_QUALITY) -> None:
+        self._folder = os.path.join(folder, "variants") if folder else None
+        self._quality = brotli_quality
+
+    def write(self, path: str, data: bytes | None = None) -> int:
+        """Write the variants of the file at ``path`` that are missing beside it; return how many.
+
+        Names are content-addressed, so an existing variant is already right.
+        ``data`` defaults to the file's bytes.
+        """
+        if not is_compressible(path) or all(os.path.exists(path + s) for s in ENCODINGS.values()):
+            return 0
+        if data is None:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        if len(data) < MIN_SIZE:
+            return 0
+        stored = self._stored(data)
+        written = 0
+        for encoding, source in stored.items():
+            written += _place(source, path + ENCODINGS[encoding])
+        return written
+
+    def _stored(self, data: bytes) -> dict[str, str | bytes]:
+        """Content-coding -> the store's file of that variant of ``data`` (compressed first if new),
+        or the compressed bytes themselves without a store."""
+        if self._folder is None:
+            return dict(variants(data, self._quality))
+        key = f"{hashlib.sha256(data).hexdigest()}-q{self._quality}"
+        base = os.path.join(self._folder, key[:2], key)
+        found: dict[str, str | bytes] = {
+            enc: base + suffix for enc, suffix in ENCODINGS.items() if os.path.exists(base + suffix)
+        }
+        if found or os.path.exists(base + NONE):
+            return found
+        made = variants(data, self._quality)
+        for encoding, body in made.items():
+            write_atomic(base + ENCODINGS[encoding], body)
+        if not made:
+            write_atomic(base + NONE, b"")
+        return {enc: base + ENCODINGS[enc] for enc in made}
+
+
+def _place(source: str | bytes, target: str) -> int:
+    """Put a variant at ``target`` unless one is there: a hard link to the store's copy
+    (no bytes copied), a copy across file systems, or the bytes themselves."""
+    if os.path.exists(target):
         return 0
-    if data is None:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    written = 0
-    for encoding, body in variants(data, brotli_quality).items():
-        written += write_if_missing(path + ENCODINGS[encoding], body)
-    return written
+    if isinstance(source, bytes):
+        write_atomic(target, source)
+        return 1
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    try:
+        os.link(source, target)  # atomic: the name appears with every byte
+    except FileExistsError:
+        return 0
+    except OSError:
+        tmp = f"{os.path.dirname(target)}/.{os.path.basename(target)}.{os.getpid()}.tmp"
+        shutil.copyfile(source, tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    return 1
 
 
-def compress_all(files: Iterable[tuple[str, bytes | None]], brotli_quality: int = DEFAULT_BROTLI_QUALITY) -> int:
-    """``write_variants`` for many files on all cores (zlib and brotli release the GIL)."""
+def compress_all(files: Iterable[tuple[str, bytes | None]], store: VariantStore) -> int:
+    """``store.write`` for many files on all cores (zlib and brotli release the GIL)."""
     todo = [(path, data) for path, data in files if is_compressible(path)]
     if not todo:
         return 0
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        return sum(pool.map(lambda item: write_variants(item[0], item[1], brotli_quality), todo))
+        return sum(pool.map(lambda item: store.write(item[0], item[1]), todo))

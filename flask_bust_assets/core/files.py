@@ -21,11 +21,15 @@ def is_temp_name(name: str) -> bool:
     return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
 
 
-def write_atomic(path: str, data: bytes) -> None:
+def write_atomic(path: str, data: bytes, *, durable: bool = False) -> None:
     """Write ``data`` to a temp file beside ``path`` and move it into place.
 
     The temp file lives in the same folder so that ``os.replace`` is a rename on
-    one file system, which POSIX makes atomic (invariant 3).
+    one file system, which POSIX makes atomic (invariant 3): readers see the old
+    bytes or the new ones. ``durable`` also syncs them to disk first, for the
+    manifest; a build syncs the files it names all at once before writing it
+    (one ``os.sync()`` instead of an fsync per file, which cost a build of
+    20,000 files a third of its time).
     """
     folder = os.path.dirname(path) or "."
     os.makedirs(folder, exist_ok=True)
@@ -33,8 +37,9 @@ def write_atomic(path: str, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         # mkstemp creates 0600; static files must be readable by a web server.
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
@@ -55,6 +60,29 @@ def write_if_missing(path: str, data: bytes) -> bool:
         return False
     write_atomic(path, data)
     return True
+
+
+class Listing:
+    """Whether files exist, answered from one ``os.listdir`` per folder instead of a stat per file.
+
+    A name missing from a folder's listing is looked up again (a file written
+    since), so only a file deleted after its folder was listed is believed to
+    exist; builds write after they have looked, and ``clean`` waits for them.
+    """
+
+    def __init__(self) -> None:
+        self._folders: dict[str, frozenset[str]] = {}
+
+    def exists(self, path: str) -> bool:
+        """True if ``path`` names an entry of its folder."""
+        folder, _, name = path.rpartition(os.sep)
+        names = self._folders.get(folder)
+        if names is None or name not in names:
+            try:
+                names = self._folders[folder] = frozenset(os.listdir(folder))
+            except OSError:
+                names = self._folders[folder] = frozenset()
+        return name in names
 
 
 @contextlib.contextmanager

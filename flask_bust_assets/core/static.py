@@ -8,8 +8,10 @@ out by the root's URL prefix (``<output folder>/static/``, ``<output folder>/adm
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -26,11 +28,11 @@ class StaticRoot:
 
     def generated(self, path: str) -> str:
         """Where the generated file ``path`` (``img/logo.<digest>.png``) of this root lives on disk."""
-        return os.path.join(self.output, *path.split("/"))
+        return os.path.join(self.output, path.replace("/", os.sep))
 
     def source(self, logical: str) -> str:
         """Where the source ``logical`` (``img/logo.png``) of this root lives on disk."""
-        return os.path.join(self.folder, *logical.split("/"))
+        return os.path.join(self.folder, logical.replace("/", os.sep))
 
     def logical_path(self, abspath: str) -> str | None:
         """``img/logo.png`` for a file inside this root, None for one outside it.
@@ -55,21 +57,55 @@ class Selection:
 
     def selects(self, logical: str) -> bool:
         """True if ``logical`` (a path in a root) is to be digested; no file-system call."""
-        if any(part.startswith(".") for part in logical.split("/")):
+        if logical.startswith(".") or "/." in logical:
             return False
-        if not any(fnmatch.fnmatchcase(logical, p) for p in self.include):
-            return False
-        return not any(fnmatch.fnmatchcase(logical, p) for p in self.exclude + self.outputs)
+        included, excluded = self._patterns
+        return (included is None or included.match(logical) is not None) and (
+            excluded is None or excluded.match(logical) is None
+        )
 
-    def files(self, root: StaticRoot) -> Iterator[str]:
-        """Absolute paths of the selected files in ``root``, in sorted order."""
-        for folder, dirs, names in os.walk(root.folder):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(names):
-                abspath = os.path.join(folder, name)
-                logical = root.logical_path(abspath)  # None for a link leading outside
-                if logical is not None and os.path.isfile(abspath) and self.selects(logical):
-                    yield abspath
+    @functools.cached_property
+    def _patterns(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        """The globs as two regular expressions (None: "*" includes all, nothing excluded)."""
+        include = None if "*" in self.include else _one_pattern(self.include)
+        return include, _one_pattern(self.exclude + self.outputs) if self.exclude + self.outputs else None
+
+    def entries(self, root: StaticRoot) -> Iterator[tuple[str, str, os.stat_result]]:
+        """(path, logical path, stat) of each selected file of ``root``, folders in sorted order.
+
+        One scan per folder and one stat per file: paths found by walking down a
+        real folder without following links stay inside it, so only a symbolic
+        link is resolved, and skipped when it leads outside the root (invariant 5).
+        """
+        stack = [(root.folder, "")]
+        while stack:
+            folder, prefix = stack.pop()
+            try:
+                with os.scandir(folder) as scan:
+                    found = sorted(scan, key=lambda e: e.name)
+            except OSError:
+                continue
+            folders = []
+            for entry in found:
+                logical = prefix + entry.name
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, logical + "/"))
+                    continue
+                if entry.is_symlink() and (root.logical_path(entry.path) is None or not os.path.isfile(entry.path)):
+                    continue
+                if (entry.is_symlink() or entry.is_file(follow_symlinks=False)) and self.selects(logical):
+                    try:
+                        yield entry.path, logical, entry.stat()
+                    except OSError:
+                        continue  # gone since the scan
+            stack.extend(reversed(folders))
+
+
+def _one_pattern(globs: tuple[str, ...]) -> re.Pattern[str]:
+    """One regular expression matching what any of ``globs`` matches (fnmatch, case-sensitive)."""
+    return re.compile("|".join(f"(?:{fnmatch.translate(glob)})" for glob in globs))
 
 
 def inside(folder: str, path: str) -> bool:

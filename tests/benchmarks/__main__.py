@@ -1,6 +1,6 @@
 """Benchmarks, ours beside the baselines, in one run: medians and ratios.
 
-    python -m tests.benchmarks [render|build|serve ...] [--quick]
+    python -m tests.benchmarks [render|build|serve|scale ...] [--quick]
 
 Needs what the test suite needs (the venv from `bash .ci/test`, and npm for the
 build benchmark's real libraries, fetched once into .cache/ with `npm pack`).
@@ -13,9 +13,9 @@ import argparse
 import os
 import platform
 
-from . import build, render, serve
+from . import build, render, scale, serve
 
-SECTIONS = {"render": render.main, "build": build.main, "serve": serve.main}
+SECTIONS = {"render": render.main, "build": build.main, "serve": serve.main, "scale": scale.main}
 
 
 def main() -> None:

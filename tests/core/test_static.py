@@ -33,7 +33,22 @@ def test_every_file_of_a_source_folder_is_the_users_whatever_its_name(tmp_path: 
     root = StaticRoot("static", str(tmp_path), "/static/", str(tmp_path / "out"))
     (tmp_path / "lib.js").write_text("x")
     (tmp_path / f"lib.{DIGEST}.js").write_text("y")  # looks like a digested copy of lib.js: it is not
-    assert sorted(Path(p).name for p in Selection().files(root)) == [f"lib.{DIGEST}.js", "lib.js"]
+    assert sorted(Path(p).name for p, _, _ in Selection().entries(root)) == [f"lib.{DIGEST}.js", "lib.js"]
+
+
+def test_entries_walk_folders_in_order_and_keep_links_inside_the_root(tmp_path: Path) -> None:
+    static, outside = tmp_path / "static", tmp_path / "outside"
+    for rel in ("b.css", "a/z.js", "a/b/c.png", ".hidden/x.js", "robots.txt"):
+        (static / rel).parent.mkdir(parents=True, exist_ok=True)
+        (static / rel).write_text(rel)
+    outside.mkdir()
+    (outside / "secret.txt").write_text("no")
+    (static / "leak.txt").symlink_to(outside / "secret.txt")  # leads outside: never read
+    (static / "alias.css").symlink_to(static / "b.css")  # inside: a file under its own name
+    (static / "linked_dir").symlink_to(outside, target_is_directory=True)  # folders are not followed
+    root = StaticRoot("static", str(static), "/static/", str(tmp_path / "out"))
+    found = [(logical, st.st_size) for _, logical, st in Selection(exclude=("robots.txt",)).entries(root)]
+    assert found == [("alias.css", 5), ("b.css", 5), ("a/z.js", 6), ("a/b/c.png", 9)]
 
 
 def test_generated_files_go_to_the_roots_output_folder(tmp_path: Path) -> None:

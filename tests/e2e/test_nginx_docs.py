@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,9 @@ def test_documented_nginx_config_serves_digested_files_forever(
     deploy: Callable[..., Deployment], tmp_path: Path
 ) -> None:
     site = deploy()
+    # A stylesheet big enough to be precompressed (the sample's own are under MIN_SIZE).
+    (site.static / "css/big.css").write_text("".join(f".big-{i} {{ margin: {i}px }}\n" for i in range(200)))
+    site.flask("assets", "build")
     app = site.serve()
     block = documented_server_block()
     for placeholder in (
@@ -44,7 +48,9 @@ def test_documented_nginx_config_serves_digested_files_forever(
     try:
         status, _, page = http(nginx.base, "/")
         assert status == 200
-        (css,) = re.findall(r'href="(/static/gen/site\.[0-9a-f]{16}\.css)"', page.decode())
+        assert re.findall(r'href="(/static/gen/site\.[0-9a-f]{16}\.css)"', page.decode())
+        manifest = json.loads((site.output / "assets-manifest.json").read_text())
+        css = "/static/" + manifest["files"]["static"]["css/big.css"]["path"]
         original = (site.generated / css.removeprefix("/static/")).read_bytes()
         app.mark()
         for accept, encoding, decode in [("br", "br", brotli.decompress), ("gzip", "gzip", gzip.decompress),
