@@ -159,10 +159,9 @@ def test_a_no_op_build_reads_no_file_and_writes_nothing(root: Path, monkeypatch:
         report = build(app)
     finally:
         recording = False
-    # Only the build cache is read, and the lock taken: no source, no digested file, no manifest.
+    # Only the build cache's header is read: no source, no record, no digested file, no manifest.
     assert [(mode, Path(path).relative_to(root).as_posix()) for mode, path in (o.split() for o in opened)] == [
         ("r", "instance/webassets-cache/flask-bust-assets-build.json"),
-        ("a", "instance/assets/assets-manifest.json.lock"),
     ]
     assert {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()} == before
     assert report.compressed == 0
@@ -209,3 +208,25 @@ def test_variants_are_made_once_per_content_and_shared_between_output_folders(tm
     # The second output folder's variant is the store's file, linked: compressed once.
     assert outputs[0].stat().st_ino == outputs[1].stat().st_ino
     assert outputs[0].read_bytes() == outputs[1].read_bytes()
+
+
+@pytest.mark.parametrize("change", ["none", "output deleted", "setting", "file added", "manifest edited"])
+def test_a_build_stops_after_the_scan_only_when_nothing_it_would_write_changed(root: Path, change: str) -> None:
+    build(site(root))
+    config: dict[str, Any] = {}
+    if change == "output deleted":  # someone tidied the output folder by hand
+        next((root / GEN / "img").glob("dot.*.svg")).unlink()
+    elif change == "setting":
+        config = {"BUST_ASSETS_DIGEST_LENGTH": 12}
+    elif change == "file added":
+        write(root, "static/img/new.svg", "<svg xmlns='http://www.w3.org/2000/svg' id='new'/>")
+    elif change == "manifest edited":
+        (root / MANIFEST).write_text((root / MANIFEST).read_text().replace('"format":1', '"format": 1'))
+    report = build(site(root, config))
+    assert (report.static.unchanged > 0) is (change == "none")
+    manifest = json.loads((root / MANIFEST).read_text())
+    for endpoint, files in manifest["files"].items():
+        assert endpoint == "static"
+        for entry in files.values():
+            assert (root / GEN / entry["path"]).is_file()  # the manifest names only files that exist
+    assert ("img/new.svg" in manifest["files"]["static"]) is (change == "file added")

@@ -76,6 +76,7 @@ class BundleResult:
     stamps: list[Stamp] = field(default_factory=list)  # of the sources, taken before reading them
     linked: bool = False  # has no output: its sources are linked one by one (linked.py)
     definition_key: str = ""
+    references: list[str] = field(default_factory=list)  # of a reused bundle: files its CSS names, to queue
 
     def read(self, sources: list[str]) -> None:
         """Note sources about to be read, stamping them first: an edit made while the
@@ -100,7 +101,7 @@ def build_bundle(
     """Build bundle ``name`` in memory (or reuse the last build); errors go to ``result.error``."""
     result = BundleResult(name=name)
     started = time.perf_counter()
-    if cache is not None and _reuse(env, result, settings, cache, digester):
+    if cache is not None and _reuse(env, result, settings, cache):
         result.seconds = time.perf_counter() - started
         return result
     building = BUILDING.set(True)
@@ -123,7 +124,7 @@ def build_bundle(
     return result
 
 
-def _reuse(env: Any, result: BundleResult, settings: BuildSettings, cache: BuildCache, digester: Digester) -> bool:
+def _reuse(env: Any, result: BundleResult, settings: BuildSettings, cache: BuildCache) -> bool:
     try:
         # Taken before the filters are set up, on this build and the next alike.
         result.definition_key = definition_key(env, result.name, settings)
@@ -132,11 +133,7 @@ def _reuse(env: Any, result: BundleResult, settings: BuildSettings, cache: Build
     entry = cache.bundle(result.name, result.definition_key)
     if entry is None:
         return False
-    try:
-        for reference in entry["references"]:  # the CSS names them: the manifest must too
-            digester.queue(reference)
-    except (OSError, BustAssetsError):
-        return False
+    result.references = list(entry["references"])  # the CSS names them: the manifest must too
     outputs = [BundleOutput(**out) for out in entry["outputs"]]
     result.files = [BuiltFile(abspath, None, out) for abspath, out in zip(entry["abspaths"], outputs, strict=True)]
     result.reused = True

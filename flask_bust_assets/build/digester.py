@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 from ..core.digest import content_digest, digested_path, integrity
@@ -37,7 +38,7 @@ class Digester:
         length: int,
         versioning: str,
         missing_reference: str,
-        remembered: dict[str, Any] | None = None,
+        remembered: Mapping[str, Any] | None = None,
     ) -> None:
         self.roots = sorted(roots, key=lambda r: len(r.folder), reverse=True)  # innermost folder first
         self._algorithm = algorithm
@@ -52,7 +53,7 @@ class Digester:
         self._lock = threading.RLock()  # the development server renders on several threads
         # What earlier builds learnt (see export()): lets a build skip reading and
         # hashing files whose stamps have not changed.
-        self._last_build = remembered or {}
+        self._last_build = remembered if remembered is not None else {}  # may load lazily: not bool()-ed
         self._source_refs: dict[str, tuple[str, ...]] = {}
         self._lenient = False  # set by rewrite_css(lenient=True), under the lock
         # Which digested copies exist, one directory listing per output folder: a build trusts

@@ -12,13 +12,15 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..core import generations, manifest
-from ..core.files import exclusive_lock
+from ..core.files import exclusive_lock, names_digest
 from ..core.manifest import ManifestData
 from ..core.stamps import stamp
+from ..errors import BuildError, BustAssetsError
 from .bundle import BuildSettings, BundleResult, build_bundle, write_files
 from .digester import Digester
 from .reuse import BuildCache
-from .static import StaticPlan, StaticReport, digest_static, static_entries, write_digested
+from .static import StaticPlan, StaticReport, digest_static, scan, static_entries, write_digested
+from .unchanged import fingerprints, nothing_changed
 from .variants import VariantStore, compress_all
 from .webassets_api import named_bundles
 
@@ -60,9 +62,20 @@ def build_all(
         results.append(build_bundle(env, name, settings, digester, cache))
         if progress:
             progress(name)
-    report = BuildReport(results, digest_static(static), manifest_written=False)
+    scanned = scan(static)
+    now = fingerprints(scanned, settings, static)
+    if nothing_changed(cache, now, results, settings):
+        unchanged = StaticReport(unchanged=len(scanned.entries), seconds=scanned.seconds)
+        return BuildReport(results, unchanged, manifest_written=True)
+    report = BuildReport(results, digest_static(static, scanned), manifest_written=False)
     if progress:
         progress("static files")
+    for result in results:  # files the CSS of reused bundles names: the manifest must name them too
+        for reference in result.references:
+            try:
+                digester.queue(reference)
+            except (OSError, BustAssetsError) as exc:
+                report.static.errors.append(BuildError(f"{reference}: {exc}", bundle=result.name))
     report.static.files.extend(digester.take_pending())  # referenced by bundled CSS
     if not report.ok:
         return report
@@ -75,8 +88,8 @@ def build_all(
         produced.update((d.abspath, d.data) for d in report.static.files if d.path != d.logical)
         # A manifest the last build wrote, unchanged on disk, that this build would write again:
         # a no-op build then neither serialises nor rewrites it (a third of its time at 20,000 files).
-        fingerprint = [data.fingerprint(), *stamp(settings.manifest_path)]
-        same = cache.manifest == fingerprint
+        fingerprint = data.fingerprint()
+        same = cache.manifest == [fingerprint, *stamp(settings.manifest_path)]
         # The last build compressed what it produced: only files new since then need variants.
         last = {} if same else generations.load(settings.manifest_path).newest
         todo = {path for path in produced if not same and last.get(path) != 0}.union(written)
@@ -87,7 +100,8 @@ def build_all(
         if not same:
             manifest.save(settings.manifest_path, data)  # names files that all exist (invariant 3)
             generations.record(settings.manifest_path, [*produced, *(b.abspath for r in results for b in r.files)])
-            cache.manifest = [data.fingerprint(), *stamp(settings.manifest_path)]
+            cache.manifest = [fingerprint, *stamp(settings.manifest_path)]
+        cache.tree = [now[0], names_digest(settings.output_folder), now[2]]  # the folder as this build left it
     for result in results:
         if not result.reused and not result.linked and result.definition_key:
             cache.remember(result.name, _cache_entry(result, digester))

@@ -67,9 +67,8 @@ def table(report: BuildReport, style: Any) -> list[str]:
         text = line(cells).rstrip()
         lines.append(style(text, fg="green") if cells[-1] == "built" else style(text, dim=True))
     static = report.static
-    lines.append(
-        f"static  {len(static.files)} files digested, {report.compressed} new variants  {static.seconds * 1000:.0f} ms"
-    )
+    done = f"{static.unchanged} files unchanged" if static.unchanged else f"{len(static.files)} files digested"
+    lines.append(f"static  {done}, {report.compressed} new variants  {static.seconds * 1000:.0f} ms")
     return lines
 
 
@@ -81,6 +80,6 @@ def as_json(report: BuildReport, manifest_path: str) -> dict[str, Any]:
         "outputs": rows(report),
         "errors": [str(r.error) for r in report.failed] + [str(e) for e in report.static.errors],
         "warnings": [w for r in report.results for w in r.warnings] + report.static.warnings,
-        "static_files": len(report.static.files),
+        "static_files": len(report.static.files) or report.static.unchanged,
         "compressed": report.compressed,
     }

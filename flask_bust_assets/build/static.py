@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Iterable
@@ -9,7 +10,8 @@ from dataclasses import dataclass, field
 
 from ..core.files import write_if_missing
 from ..core.manifest import StaticFile
-from ..core.static import Selection
+from ..core.stamps import of as stamp_of
+from ..core.static import Selection, StaticRoot
 from ..errors import BuildError
 from .digested import DigestedFile
 from .digester import Digester
@@ -33,25 +35,52 @@ class StaticReport:
     errors: list[BuildError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    unchanged: int = 0  # files seen exactly as the last build saw them, when that spared the pass
 
 
-def digest_static(plan: StaticPlan) -> StaticReport:
+@dataclass
+class Scan:
+    """The selected files of every root, with their stats, as one pass over the folders saw them."""
+
+    entries: list[tuple[StaticRoot, str, str, os.stat_result]]  # root, path, logical path, stat
+    seconds: float
+
+    def fingerprint(self) -> str:
+        """A digest of every name and stamp seen: equal only when no file was added, removed or changed."""
+        digest = hashlib.sha256()
+        for root, _, logical, st in self.entries:
+            digest.update(f"{root.endpoint}\t{logical}\t{stamp_of('', st)}\n".encode())
+        return digest.hexdigest()
+
+
+def scan(plan: StaticPlan) -> Scan:
+    """One stat per selected file of every root (nothing read)."""
+    started = time.perf_counter()
+    if not plan.digest_all:
+        return Scan([], 0.0)
+    entries = [
+        (root, path, logical, st) for root in plan.digester.roots for path, logical, st in plan.selection.entries(root)
+    ]
+    return Scan(entries, time.perf_counter() - started)
+
+
+def digest_static(plan: StaticPlan, scanned: Scan | None = None) -> StaticReport:
     """Digest every selected file of every static root (errors collected, nothing written)."""
     report = StaticReport()
     if not plan.digest_all:
         return report
+    scanned = scanned or scan(plan)
     started = time.perf_counter()
     with build_warnings() as messages:
-        for root in plan.digester.roots:
-            for abspath, logical, st in plan.selection.entries(root):
-                try:
-                    report.files.append(plan.digester.static_file(root, logical, abspath, st))
-                except BuildError as exc:
-                    report.errors.append(exc)
-                except OSError as exc:
-                    report.errors.append(BuildError(f"{abspath}: {exc.strerror}"))
+        for root, path, logical, st in scanned.entries:
+            try:
+                report.files.append(plan.digester.static_file(root, logical, path, st))
+            except BuildError as exc:
+                report.errors.append(exc)
+            except OSError as exc:
+                report.errors.append(BuildError(f"{path}: {exc.strerror}"))
     report.warnings = messages
-    report.seconds = time.perf_counter() - started
+    report.seconds = time.perf_counter() - started + scanned.seconds
     return report
 
 

@@ -27,7 +27,10 @@ def print_report(report: Any, manifest_path: str, quiet: bool) -> None:
     if not quiet:
         for line in report_table(report, click.style):
             click.echo(line)  # click drops the colours when stdout is not a terminal
-        click.echo(f"Wrote {manifest_path} ({len(report.results)} bundles).")
+        if report.static.unchanged:
+            click.echo(f"Nothing changed: {manifest_path} is up to date ({len(report.results)} bundles).")
+        else:
+            click.echo(f"Wrote {manifest_path} ({len(report.results)} bundles).")
 
 
 def progress_line(steps: int) -> Any:

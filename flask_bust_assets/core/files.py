@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -83,6 +84,26 @@ class Listing:
             except OSError:
                 names = self._folders[folder] = frozenset()
         return name in names
+
+
+def names_digest(folder: str) -> str:
+    """A digest of the names of every file under ``folder`` (temp files aside): it changes when
+    a file appears or goes, not when one is rewritten. One scan per folder, no stat."""
+    digest = hashlib.sha256()
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as scan:
+                found = sorted(scan, key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in found:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+            elif not is_temp_name(entry.name):
+                digest.update(entry.path.encode("utf-8", "surrogateescape") + b"\n")
+    return digest.hexdigest()
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ the WSGI serving layer. The CLI's work is in commands.py, which this module does
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
@@ -59,7 +60,7 @@ class BustState:
             self._digester = self.start_build({})
         return self._digester
 
-    def start_build(self, remembered: dict[str, Any]) -> Digester:
+    def start_build(self, remembered: Mapping[str, Any]) -> Digester:
         """A fresh digester primed with what the last build learnt; the filters use it too."""
         settings = self.settings
         self._digester = Digester(

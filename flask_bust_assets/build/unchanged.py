@@ -1,0 +1,41 @@
+"""Has anything changed since the last build? Answered from stats and names, before reading a record.
+
+A build whose bundles are all reused, whose static scan sees every file with the
+stamp the last build saw, whose output folder holds the same names and whose
+manifest is the one it wrote, under the same settings, would write exactly what
+is there: it stops after the scan. Anything else takes the full path, which
+trusts files one record at a time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from ..core.files import names_digest
+from ..core.stamps import stamp
+from .reuse import BuildCache
+from .static import Scan, StaticPlan
+
+
+def fingerprints(scanned: Scan, settings: Any, plan: StaticPlan) -> list[str]:
+    """[the scan's fingerprint, "" for the output folder's (taken when needed), the settings']."""
+    return [scanned.fingerprint(), "", settings_key(settings, plan)]
+
+
+def settings_key(settings: Any, plan: StaticPlan) -> str:
+    """Everything besides files that decides the static pass and the variants."""
+    described = repr((settings, plan.selection, plan.digest_all, plan.digester.roots))
+    return hashlib.sha256(described.encode("utf-8")).hexdigest()
+
+
+def nothing_changed(cache: BuildCache, now: list[str], results: list[Any], settings: Any) -> bool:
+    """True if this build would write exactly what the last one left (see the module docstring).
+    The cheap tests first: the output folder is listed only when all else is unchanged."""
+    return (
+        len(cache.tree) == 3
+        and (cache.tree[0], cache.tree[2]) == (now[0], now[2])
+        and all(r.reused and r.error is None for r in results)
+        and cache.manifest[1:] == list(stamp(settings.manifest_path))
+        and cache.tree[1] == names_digest(settings.output_folder)
+    )
