@@ -23,6 +23,7 @@ from ..css import references as cssurls
 from ..css import tokens as csstokens
 from ..css.targets import ReferenceTargets
 from ..errors import BuildError
+from ..minify.protect import carry_css_spans
 from .digested import DigestedFile, from_record
 
 
@@ -242,7 +243,9 @@ class Digester:
             from_url = url_of(output[0], output[1]).rsplit("/", 1)[0] + "/"
             return ref.replace_with(relative_url(from_url, url_of(digested.root, digested.path)), digested.query)
 
-        rewritten = cssurls.rewrite(text, found, replace)
+        rewritten, edits = cssurls.rewrite(text, found, replace)
+        if edits:  # the minifier that may follow finds what to protect without tokenising again
+            carry_css_spans(text, rewritten, edits)
         return rewritten, tuple(dict.fromkeys(deps)), tuple(references)
 
 

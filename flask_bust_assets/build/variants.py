@@ -31,7 +31,7 @@ KEEP_RATIO = 0.95  # a variant under 95% of the original is worth a second file
 # Below this a response fits in one TCP segment (about 1,400 bytes of payload) with
 # its headers whether compressed or not: compressing it saves no round trip.
 MIN_SIZE = 1024
-DEFAULT_BROTLI_QUALITY = 11
+DEFAULT_BROTLI_QUALITY = 10  # 11 is 2.2% smaller but 2.5x slower: see docs/configuration.md
 NONE = ".none"  # the store's mark for "no variant pays for this content"
 
 

@@ -83,9 +83,16 @@ def _references(text: str) -> tuple[Reference, ...]:
     return tuple(found)
 
 
-def rewrite(text: str, references: list[Reference], replace: Callable[[Reference], str | None]) -> str:
-    """Splice ``replace(ref)`` over each reference; None leaves it as written."""
+Edit = tuple[int, int, int]  # (start, end) replaced in the old text, and the replacement's length
+
+
+def rewrite(
+    text: str, references: list[Reference], replace: Callable[[Reference], str | None]
+) -> tuple[str, list[Edit]]:
+    """Splice ``replace(ref)`` over each reference (None leaves it as written); the new text and
+    the edits made, in order, so that positions found in ``text`` can be carried to it."""
     pieces: list[str] = []
+    edits: list[Edit] = []
     cursor = 0
     for ref in references:
         new = replace(ref)
@@ -93,9 +100,10 @@ def rewrite(text: str, references: list[Reference], replace: Callable[[Reference
             continue
         pieces.append(text[cursor : ref.start])
         pieces.append(new)
+        edits.append((ref.start, ref.end, len(new)))
         cursor = ref.end
     pieces.append(text[cursor:])
-    return "".join(pieces)
+    return "".join(pieces), edits
 
 
 def _split_tail(url: str) -> tuple[str, str]:

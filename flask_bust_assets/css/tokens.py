@@ -7,7 +7,8 @@ offsets so callers can splice the original text instead of re-serialising it
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import tinycss2
@@ -22,12 +23,19 @@ def normalise(text: str) -> str:
     return text.replace("\0", "\ufffd").replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
 
 
-def tokens(text: str) -> list[Any]:
-    """Component values of normalised ``text``, comments included."""
-    return list(tinycss2.parse_component_value_list(text, skip_comments=False))
+@functools.lru_cache(maxsize=4)
+def tokens(text: str) -> tuple[Any, ...]:
+    """Component values of normalised ``text``, comments included.
+
+    Tokenising is the costly part of reading CSS (tinycss2 is pure Python: a
+    third of a second for bootstrap.css), and a build asks for the same text
+    more than once (references, then what minifiers must not touch): kept for
+    the last few texts. Treat the result as read-only.
+    """
+    return tuple(tinycss2.parse_component_value_list(text, skip_comments=False))
 
 
-def walk(nodes: list[Any]) -> Iterator[tuple[Any, Any]]:
+def walk(nodes: Sequence[Any]) -> Iterator[tuple[Any, Any]]:
     """Every node with its enclosing function (or None), in source order; raises on parse errors."""
     stack: list[tuple[Iterator[Any], Any]] = [(iter(nodes), None)]
     while stack:

@@ -63,6 +63,11 @@ def _free_prefix(text: str) -> str:
     raise AssertionError("unreachable")
 
 
+Span = tuple[int, int, bool]  # (start, end) of a construct to protect; True for a comment
+_CARRIED: dict[str, tuple[Span, ...]] = {}  # spans carried to rewritten texts (see carry_css_spans)
+CARRIED_MAX = 8
+
+
 def protect_css(text: str, *, keep_licence: bool) -> Protected:
     """Replace strings, url(), math functions and ``/*!`` comments (dropped unless kept).
 
@@ -70,28 +75,66 @@ def protect_css(text: str, *, keep_licence: bool) -> Protected:
     engine byte for byte.
     """
     text = csstokens.normalise(text)
-    offsets = csstokens.Offsets(text)
+    try:
+        spans = _CARRIED.get(text) or css_spans(text)
+    except csstokens.CSSSyntaxError as exc:
+        raise ProtectionError(str(exc)) from exc
     protected = Protected(text="", prefix=_free_prefix(text))
     pieces: list[str] = []
     cursor = 0
-    inside_until = -1
-    try:
-        for node, _ in csstokens.walk(csstokens.tokens(text)):
-            if not _is_protected_css(node) or offsets.start(node) < inside_until:
-                continue
-            start, end = offsets.span(node)
-            pieces.append(text[cursor:start])
-            if node.type == "comment" and not keep_licence:
-                pieces.append(" ")
-            else:
-                pieces.append(f'"{protected.prefix}{len(protected.originals)}__"')
-                protected.originals.append(text[start:end])
-            cursor = inside_until = end
-    except csstokens.CSSSyntaxError as exc:
-        raise ProtectionError(str(exc)) from exc
+    for start, end, comment in spans:
+        pieces.append(text[cursor:start])
+        if comment and not keep_licence:
+            pieces.append(" ")
+        else:
+            pieces.append(f'"{protected.prefix}{len(protected.originals)}__"')
+            protected.originals.append(text[start:end])
+        cursor = end
     pieces.append(text[cursor:])
     protected.text = "".join(pieces)
     return protected
+
+
+def css_spans(text: str) -> tuple[Span, ...]:
+    """Where the constructs to protect are in normalised ``text``, outermost only, in order."""
+    offsets = csstokens.Offsets(text)
+    spans: list[Span] = []
+    inside_until = -1
+    for node, _ in csstokens.walk(csstokens.tokens(text)):
+        if not _is_protected_css(node) or offsets.start(node) < inside_until:
+            continue
+        start, end = offsets.span(node)
+        spans.append((start, end, node.type == "comment"))
+        inside_until = end
+    return tuple(spans)
+
+
+def carry_css_spans(old: str, new: str, edits: list[tuple[int, int, int]]) -> None:
+    """Note where ``new`` (``old`` with ``edits`` spliced in: url() references rewritten) has its
+    constructs to protect, from ``old``'s, so that minifying it tokenises nothing again.
+
+    Each edit replaces a url token or string with another of its kind, inside one
+    protected span, so the structure is the same and only the offsets move.
+    """
+    try:
+        spans = css_spans(old)
+    except csstokens.CSSSyntaxError:
+        return  # protect_css reports it when asked
+    moved, shift, pending = [], 0, iter(edits)
+    edit = next(pending, None)
+    for start, end, comment in spans:
+        if edit is not None and edit[0] < start:
+            return  # an edit outside every span: not what a url rewrite makes; protect_css tokenises
+        new_start = start + shift
+        while edit is not None and edit[1] <= end:  # the edits inside this span
+            shift += edit[2] - (edit[1] - edit[0])
+            edit = next(pending, None)
+        moved.append((new_start, end + shift, comment))
+    if edit is not None:
+        return
+    if len(_CARRIED) >= CARRIED_MAX:
+        _CARRIED.pop(next(iter(_CARRIED)))
+    _CARRIED[new] = tuple(moved)
 
 
 def _is_protected_css(node: Any) -> bool:

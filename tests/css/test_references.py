@@ -28,7 +28,7 @@ def test_finds_every_file_reference_and_nothing_else() -> None:
 
 
 def test_rewrite_keeps_query_fragment_and_everything_else() -> None:
-    out = rewrite(CSS, find_references(CSS), lambda r: r.replace_with("new/" + r.path.rsplit("/", 1)[-1]))
+    out, _ = rewrite(CSS, find_references(CSS), lambda r: r.replace_with("new/" + r.path.rsplit("/", 1)[-1]))
     assert out.splitlines()[0] == '@import "new/base.css";'
     assert "url(new/a%20b.png?x=1#frag)" in out
     assert 'url("new/f.woff2?abc") format("woff2")' in out
@@ -38,7 +38,7 @@ def test_rewrite_keeps_query_fragment_and_everything_else() -> None:
 
 
 def test_leaving_a_reference_as_written() -> None:
-    assert rewrite(CSS, find_references(CSS), lambda r: None) == CSS
+    assert rewrite(CSS, find_references(CSS), lambda r: None) == (CSS, [])
 
 
 def test_query_string_versioning_adds_v_beside_an_existing_query() -> None:
