@@ -194,20 +194,23 @@ def test_a_change_that_hides_from_mtime_and_size_is_still_seen(root: Path, how: 
 
 def test_variants_are_made_once_per_content_and_shared_between_output_folders(tmp_path: Path) -> None:
     cache = tmp_path / "shared-cache"
-    big = "".join(f".r{i} {{ margin: {i}px }}\n" for i in range(200))
-    small = ".s { margin: 0 }\n"  # under MIN_SIZE: a variant would save no round trip
-    outputs = []
+    sizes = {
+        "big": "".join(f".r{i} {{ margin: {i}px }}\n" for i in range(1200)),  # over STORE_MIN: kept in the store
+        "medium": "".join(f".m{i} {{ margin: {i}px }}\n" for i in range(100)),  # compressed, not worth storing
+        "small": ".s { margin: 0 }\n",  # under MIN_SIZE: a variant would save no round trip
+    }
+    inodes = []
     for name in ("one", "two"):
-        write(tmp_path / name, "static/css/big.css", big)
-        write(tmp_path / name, "static/css/small.css", small)
+        for stem, css in sizes.items():
+            write(tmp_path / name, f"static/css/{stem}.css", css)
         app, _ = make_app(tmp_path / name, {"ASSETS_CACHE": str(cache)})
         report = build(app)
-        assert report.compressed == 2  # big.css: .br and .gz; small.css: none
-        outputs.append(next((tmp_path / name / GEN / "css").glob("big.*.css.br")))
-        assert not list((tmp_path / name / GEN / "css").glob("small.*.css.*"))
-    # The second output folder's variant is the store's file, linked: compressed once.
-    assert outputs[0].stat().st_ino == outputs[1].stat().st_ino
-    assert outputs[0].read_bytes() == outputs[1].read_bytes()
+        assert report.compressed == 4  # .br and .gz of big and medium
+        generated = tmp_path / name / GEN / "css"
+        inodes.append([next(generated.glob(f"{stem}.*.css.br")).stat().st_ino for stem in ("big", "medium")])
+        assert not list(generated.glob("small.*.css.*"))
+    # The second output folder's big variant is the store's file, linked: compressed once.
+    assert inodes[0][0] == inodes[1][0] and inodes[0][1] != inodes[1][1]
 
 
 @pytest.mark.parametrize("change", ["none", "output deleted", "setting", "file added", "manifest edited"])

@@ -17,7 +17,6 @@ from typing import Any
 from ..core.digest import content_digest, digested_path, integrity
 from ..core.files import Listing
 from ..core.stamps import Stamp, stamp, still_valid
-from ..core.stamps import of as stamp_of
 from ..core.static import StaticRoot, locate, relative_url, url_of
 from ..css import references as cssurls
 from ..css import tokens as csstokens
@@ -98,7 +97,8 @@ class Digester:
                 path, query = digested_path(logical, digest), ""
             else:
                 path, query = logical, f"v={digest}"
-            result = DigestedFile(root, logical, path, query, digest, integrity(data), len(data), data, references)
+            kept = data if references else None  # the source's own bytes are read back when written
+            result = DigestedFile(root, logical, path, query, digest, integrity(data), len(data), kept, references)
             self._memo[real] = (tuple(dict.fromkeys(stamps)), result)
             self._records.pop(real, None)
             return result
@@ -165,13 +165,13 @@ class Digester:
                 for real, (stamps, digested) in self._memo.items()
             }
 
-    def static_file(self, root: StaticRoot, logical: str, path: str, st: os.stat_result) -> DigestedFile:
-        """``file()`` for a file the static pass found by scanning ``root`` (path, logical path and stat
+    def static_file(self, root: StaticRoot, logical: str, path: str, stamp: Stamp) -> DigestedFile:
+        """``file()`` for a file the static pass found by scanning ``root`` (path, logical path and stamp
         known): what the last build learnt is trusted on its stamp alone, with no other call."""
         with self._lock:
             if path not in self._memo:
                 known = self._last_build.get(path)
-                if known is not None and known["stamps"] and tuple(known["stamps"][0]) == stamp_of(path, st):
+                if known is not None and known["stamps"] and tuple(known["stamps"][0]) == stamp:
                     result = self._trust(known, root, logical)
                     if result is not None:
                         return result
