@@ -6,6 +6,7 @@ import json
 import re
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -163,9 +164,19 @@ def test_cli_runner(tmp_path: Path) -> None:
     assert "source file" in result.output
 
 
-def test_build_replaces_a_corrupt_manifest(tmp_path: Path) -> None:
-    project(tmp_path)
-    write(tmp_path, MANIFEST, "{ not json")
+@pytest.mark.parametrize(
+    "content", ["{ not json", '{"format": 1, "bundles": []}', '{"format": 1, "bundles": {"css": [{"path": 1}]}}']
+)
+def test_a_corrupt_manifest_lets_the_app_start_and_a_build_replace_it(tmp_path: Path, content: str) -> None:
+    project(tmp_path, extra='@app.get("/")\ndef index():\n    return assets["css"].urls()[0]')
+    write(tmp_path, MANIFEST, content)
+    # A worker starts (gunicorn's "Worker failed to boot" before) and renders live, naming the file.
+    worker = "from app import app; print(app.test_client().get('/').status_code)"
+    started = subprocess.run(
+        [sys.executable, "-c", worker], cwd=tmp_path, env=clean_env(), capture_output=True, text=True
+    )
+    assert started.stdout.strip() == "200" and "Traceback" not in started.stderr, started.stderr
+    assert f"The manifest {tmp_path / MANIFEST} is corrupt" in started.stderr
     result = flask(tmp_path, "assets", "build")
     assert result.returncode == 0, result.stderr
     assert json.loads((tmp_path / MANIFEST).read_text())["format"] == 1

@@ -111,24 +111,60 @@ def save(path: str, data: ManifestData) -> bool:
 
 
 def _parse(doc: Any) -> ManifestData:
+    """The document as ManifestData; ValueError naming the first field that is not as a build writes it."""
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ValueError(f"expected a JSON object with format {FORMAT}")
+    if "bundles" not in doc:
+        raise ValueError("bundles is missing")
     bundles: dict[str, tuple[BundleOutput, ...]] = {}
-    for name, outputs in doc["bundles"].items():
+    for name, outputs in _mapping(doc["bundles"], "bundles").items():
         if not isinstance(outputs, list):
-            raise ValueError(f"bundle {name!r} is not a list")
-        bundles[name] = tuple(_parse_output(name, out) for out in outputs)
-    files = {
-        endpoint: {logical: StaticFile(**entry) for logical, entry in entries.items()}
-        for endpoint, entries in doc.get("files", {}).items()
-    }
+            raise ValueError(f"bundles.{name} is {_kind(outputs)}, not a list")
+        bundles[name] = tuple(
+            BundleOutput(**_entry(out, f"bundles.{name}[{i}]", BUNDLE_FIELDS)) for i, out in enumerate(outputs)
+        )
+    files: dict[str, dict[str, StaticFile]] = {}
+    for endpoint, entries in _mapping(doc.get("files", {}), "files").items():
+        files[endpoint] = {
+            logical: StaticFile(**_entry(entry, f"files.{endpoint}.{logical}", STATIC_FIELDS))
+            for logical, entry in _mapping(entries, f"files.{endpoint}").items()
+        }
     return ManifestData(bundles=bundles, files=files)
 
 
-def _parse_output(name: str, out: Any) -> BundleOutput:
-    if not isinstance(out, dict):
-        raise ValueError(f"bundle {name!r} has an entry that is not an object")
-    entry = BundleOutput(**out)
-    if not isinstance(entry.path, str) or not entry.integrity.startswith("sha384-"):
-        raise ValueError(f"bundle {name!r} has a malformed entry")
+BUNDLE_FIELDS = {"path": str, "digest": str, "integrity": str, "size": int, "source_size": int, "query": str}
+STATIC_FIELDS = {"path": str, "digest": str, "integrity": str, "size": int, "query": str}
+OPTIONAL = frozenset({"query"})
+
+
+def _mapping(value: Any, field: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError(f"{field} is {_kind(value)}, not an object")
+    return value
+
+
+def _entry(value: Any, field: str, fields: dict[str, type]) -> dict[str, Any]:
+    """An entry with exactly the fields a build writes, each of its type, and a path that stays
+    inside the folder it is relative to (invariant 5: a manifest names nothing outside)."""
+    entry = _mapping(value, field)
+    for name in entry.keys() - fields.keys():
+        raise ValueError(f"{field}.{name} is not a field of a manifest entry")
+    for name, kind in fields.items():
+        if name not in entry and name in OPTIONAL:
+            continue
+        if name not in entry:
+            raise ValueError(f"{field}.{name} is missing")
+        if not isinstance(entry[name], kind) or isinstance(entry[name], bool):
+            raise ValueError(f"{field}.{name} is {_kind(entry[name])}, not {'a number' if kind is int else 'a string'}")
+    path = entry["path"]
+    if not path or path.startswith("/") or "\\" in path or "\0" in path or ".." in path.split("/"):
+        raise ValueError(f"{field}.path {path!r} is not a relative path inside its folder")
+    if not entry["integrity"].startswith("sha384-"):
+        raise ValueError(f"{field}.integrity is not a sha384 integrity value")
     return entry
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), "a number"
+    )

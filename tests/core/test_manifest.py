@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -43,4 +44,44 @@ def test_corrupt_manifest_names_file_and_fix(tmp_path: Path, content: str) -> No
     path = tmp_path / "m.json"
     path.write_text(content)
     with pytest.raises(ManifestError, match=r"m\.json is corrupt .*Run `flask assets build`"):
+        manifest.load(str(path))
+
+
+GOOD_ENTRY = {"path": "gen/a.0123456789abcdef.css", "digest": "0123456789abcdef", "integrity": "sha384-x", "size": 1}
+
+
+@pytest.mark.parametrize(
+    ("doc", "field"),
+    [
+        ({"format": 1, "bundles": []}, "bundles is a list, not an object"),
+        ({"format": 1, "bundles": {}, "files": []}, "files is a list, not an object"),
+        ({"format": 1, "bundles": {"css": {}}}, "bundles.css is an object, not a list"),
+        ({"format": 1, "bundles": {"css": [7]}}, r"bundles.css\[0\] is a number, not an object"),
+        (
+            {"format": 1, "bundles": {"css": [{**GOOD_ENTRY, "source_size": 1, "integrity": 5}]}},
+            r"bundles.css\[0\].integrity is a number, not a string",
+        ),
+        ({"format": 1, "bundles": {"css": [GOOD_ENTRY]}}, r"bundles.css\[0\].source_size is missing"),
+        (
+            {"format": 1, "bundles": {}, "files": {"static": {"a.png": {**GOOD_ENTRY, "size": "1"}}}},
+            r"files.static.a.png.size is a string, not a number",
+        ),
+        (
+            {"format": 1, "bundles": {}, "files": {"static": {"x": {**GOOD_ENTRY, "path": "../../../../etc/passwd"}}}},
+            r"files.static.x.path '../../../../etc/passwd' is not a relative path inside its folder",
+        ),
+        (
+            {"format": 1, "bundles": {}, "files": {"static": {"x": {**GOOD_ENTRY, "path": "/etc/passwd"}}}},
+            "files.static.x.path '/etc/passwd' is not a relative path inside its folder",
+        ),
+        (
+            {"format": 1, "bundles": {}, "files": {"static": {"x": {**GOOD_ENTRY, "extra": 1}}}},
+            "files.static.x.extra is not a field",
+        ),
+    ],
+)
+def test_a_manifest_of_the_wrong_shape_names_the_file_and_the_field(tmp_path: Path, doc: object, field: str) -> None:
+    path = tmp_path / "assets-manifest.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(ManifestError, match=rf"assets-manifest\.json is corrupt \({field}"):
         manifest.load(str(path))
