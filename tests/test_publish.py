@@ -116,6 +116,18 @@ def test_publish_without_a_bucket_says_which_setting(tmp_path: Path, endpoint: s
     assert "BUST_ASSETS_S3_BUCKET is not set" in result.stderr
 
 
+def test_publish_refuses_a_manifest_naming_a_file_outside_the_output_folder(tmp_path: Path, endpoint: str) -> None:
+    env = site(tmp_path, endpoint, "pub-escape")
+    doc = json.loads((tmp_path / MANIFEST).read_text())
+    logo = doc["files"]["static"]["img/logo.svg"]
+    doc["files"]["static"]["img/logo.svg"] = {**logo, "path": "../../../../etc/passwd"}
+    (tmp_path / MANIFEST).write_text(json.dumps(doc))
+    result = flask(tmp_path, env, "assets", "publish", ok=False)
+    assert "files.static.img/logo.svg.path '../../../../etc/passwd' is not a relative path" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Contents" not in s3_client(endpoint).list_objects_v2(Bucket="pub-escape")  # nothing went up
+
+
 RENDER = """
 import sys
 sys.path.insert(0, ".")

@@ -23,7 +23,8 @@ from ..build.sources import SourceWatch
 from ..build.static import StaticPlan
 from ..build.webassets_api import named_bundles
 from ..core import manifest
-from ..errors import ConfigError
+from ..core.static import inside
+from ..errors import ConfigError, ManifestError
 from ..publish import PublishReport, client, uploads_for
 from ..publish import publish as upload
 
@@ -91,10 +92,16 @@ def publish(state: BustState, *, dry_run: bool = False) -> PublishReport:
         raise ConfigError("BUST_ASSETS_S3_BUCKET is not set; set it to the name of the bucket to publish to.")
     data = manifest.load(settings.build.manifest_path)
     url_paths = state.app.url_map.bind("localhost")  # paths without SCRIPT_NAME: the bucket's layout
-    files = [
-        (f.abspath, unquote(url_paths.build(f.endpoint, {"filename": f.filename}) if f.endpoint else f.url_path))
-        for f in manifest_files(data, state.env, state.digester.roots, settings.build.output_folder)
-    ]
+    output = settings.build.output_folder
+    files = []
+    for f in manifest_files(data, state.env, state.digester.roots, output):
+        url_path = unquote(url_paths.build(f.endpoint, {"filename": f.filename}) if f.endpoint else f.url_path)
+        if not inside(output, f.abspath) or ".." in url_path.split("/"):  # invariant 5, as the server checks
+            raise ManifestError(
+                f"The manifest {settings.build.manifest_path} names {f.filename!r}, which is outside the output "
+                f"folder {output}; nothing was uploaded. Run `flask assets build` to write a good manifest."
+            )
+        files.append((f.abspath, url_path))
     return upload(
         client(endpoint_url=target.endpoint_url, region=target.region),
         bucket=target.bucket,
