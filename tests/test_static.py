@@ -295,3 +295,22 @@ def test_static_busting_can_be_turned_off(tmp_path: Path) -> None:
     with app.test_request_context("/"):
         assert url_for("static", filename="img/bg.png") == "/static/img/bg.png"
     assert os.path.exists(tmp_path / "static/img/bg.png")
+
+
+def test_with_a_cdn_only_published_files_get_cdn_urls(tmp_path: Path) -> None:
+    # publish uploads digested files only: an excluded file on the CDN would be a 404.
+    cdn = "https://cdn.example.test/site"
+    config = {"BUST_ASSETS_CDN_URL": cdn, "BUST_ASSETS_STATIC_EXCLUDE": ["robots.txt", "downloads/*"]}
+    app, _ = site(tmp_path, config)
+    write(tmp_path, "static/robots.txt", "User-agent: *\n")
+    write(tmp_path, "static/downloads/guide.pdf", "%PDF-1.4\n")
+    assert build(app).ok
+    with app.test_request_context("/"):
+        from flask import url_for
+
+        assert url_for("static", filename="img/bg.png") == f"{cdn}/static/img/bg.{digest(PNG)}.png"
+        assert app.extensions["bust_assets"].urls("site_css")[0][0].startswith(f"{cdn}/static/gen/site.")
+        assert url_for("static", filename="robots.txt") == "/static/robots.txt"  # served by the app
+        assert url_for("static", filename="downloads/guide.pdf") == "/static/downloads/guide.pdf"
+        assert url_for("static", filename="img/new.png") == "/static/img/new.png"  # unknown: the app's 404
+    assert app.test_client().get("/static/robots.txt").status_code == 200

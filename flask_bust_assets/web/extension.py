@@ -41,11 +41,13 @@ def bust_static_urls(endpoint: str, values: dict[str, Any]) -> None:
 
 
 def cdn_url_for(original: Callable[..., str], state: BustState) -> Callable[..., str]:
-    """Wrap ``app.url_for`` so that static URLs point at BUST_ASSETS_CDN_URL when it is set.
+    """Wrap ``app.url_for`` so that the URLs of published files point at BUST_ASSETS_CDN_URL.
 
     Flask offers no hook to change a URL's host, so this one method of this one
     app instance is wrapped. The CDN's keys mirror URL paths, so the path is
-    kept (minus SCRIPT_NAME, which the bucket knows nothing of).
+    kept (minus SCRIPT_NAME, which the bucket knows nothing of). Only what
+    `flask assets publish` uploads goes to the CDN: a file left out of digesting
+    (BUST_ASSETS_STATIC_EXCLUDE) keeps its URL on the app, which serves it.
     """
 
     @functools.wraps(original)
@@ -59,6 +61,8 @@ def cdn_url_for(original: Callable[..., str], state: BustState) -> Callable[...,
         script_root = request.script_root if has_request_context() else ""
         if script_root and path.startswith(script_root + "/"):
             path = path[len(script_root) :]
+        if not state.published(path):
+            return url  # excluded, unknown or plain: publish never uploads it, so the app serves it
         return cdn + path + (f"?{parts.query}" if parts.query else "")
 
     return url_for

@@ -43,6 +43,7 @@ class BustState:
         self._resolver: Resolver | None = None
         self._bundle_urls: BundleUrls | None = None
         self._static_urls: StaticUrls | None = None
+        self._published: frozenset[str] | None = None
 
     # -- what everything is built from -------------------------------------------
 
@@ -167,6 +168,15 @@ class BustState:
         """BUST_ASSETS_CDN_URL without a trailing slash, or None."""
         return self.settings.publish.cdn_url
 
+    def published(self, url_path: str) -> bool:
+        """True if `flask assets publish` uploads the file at ``url_path`` (without SCRIPT_NAME):
+        a file the manifest names under a digested name; with no manifest, any digested name."""
+        if self.live:
+            return split_digested_path(url_path.rsplit("/", 1)[-1], self.settings.build.length) is not None
+        if self._published is None:
+            self._published = frozenset(path for path, (_, digest) in self._served().items() if digest)
+        return url_path in self._published
+
     # -- serving -------------------------------------------------------------------
 
     def serving(self) -> tuple[Finder, str | None]:
@@ -176,15 +186,7 @@ class BustState:
         if not settings.static.serve or self.app.url_map.host_matching:
             return _not_ours, None  # host-matched static routes: left to Flask
         roots = self.digester.roots
-        known: dict[str, Known] = {}
-        if not self.live:
-            prefixes = {root.endpoint: root.url_prefix for root in roots}
-            with self.app.app_context():  # an init_app environment finds its app through it
-                files = manifest_files(self._manifest_data(), self.env, roots, settings.build.output_folder)
-            for f in files:
-                url_path = prefixes[f.endpoint] + f.filename if f.endpoint in prefixes else f.url_path
-                if url_path:
-                    known[url_path] = (f.abspath, f.digest)
+        known = {} if self.live else self._served()
         plain = settings.static.plain_max_age
         lookup = DigestedLookup(
             roots,
@@ -196,6 +198,20 @@ class BustState:
             live_plain=self.live and settings.build.versioning == "query",
         )
         return lookup, (f"public, max-age={plain}" if plain else None)
+
+    def _served(self) -> dict[str, Known]:
+        """URL path (without SCRIPT_NAME) -> (file, digest) of every generated file the manifest names."""
+        prefixes = {root.endpoint: root.url_prefix for root in self.digester.roots}
+        with self.app.app_context():  # an init_app environment finds its app through it
+            files = manifest_files(
+                self._manifest_data(), self.env, self.digester.roots, self.settings.build.output_folder
+            )
+        served: dict[str, Known] = {}
+        for f in files:
+            url_path = prefixes[f.endpoint] + f.filename if f.endpoint in prefixes else f.url_path
+            if url_path:
+                served[url_path] = (f.abspath, f.digest)
+        return served
 
     # -- the manifest ------------------------------------------------------------------
 
