@@ -217,3 +217,13 @@ def test_brotli_quality_is_a_setting(tmp_path: Path) -> None:
         (variant,) = (root / GEN / "gen").glob("site.*.css.br")
         sizes[quality] = variant.stat().st_size
     assert sizes[11] < sizes[1]
+
+
+def test_assets_cache_true_goes_to_the_instance_folder_never_the_static_one(tmp_path: Path) -> None:
+    # webassets' default for True is <static>/.webassets-cache, served to anyone with 200.
+    app, assets = site(tmp_path, {"ASSETS_CACHE": True})
+    assert build(app, assets).ok
+    with app.app_context():
+        assets["css"].build(force=True)  # webassets' own build path uses the cache too
+    assert not list((tmp_path / "static").glob(".webassets-cache*"))
+    assert list((tmp_path / "instance/webassets-cache").iterdir())

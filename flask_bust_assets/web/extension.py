@@ -19,7 +19,7 @@ from ..build.hooks import BustManifest, ContentHashVersion
 from ..build.webassets_api import StableKeyCache, named_bundles
 from ..core.digest import DEFAULT_ALGORITHM, DEFAULT_LENGTH
 from .bundles import Bundle, adopt, check_filters
-from .settings import configured_manifest
+from .settings import cache_folder, configured_manifest
 from .state import BustState
 from .templating import STATE_KEY, BustAssetsExtension, Helpers
 from .wsgi import BustMiddleware
@@ -95,6 +95,8 @@ class BustAssets(Environment):  # type: ignore[misc]
         under its new bytes with the old output.
         """
         folder = self.config.get("cache")
+        if folder is True:  # webassets' own default is inside the static folder
+            folder = cache_folder(self._app)
         if not isinstance(folder, str):
             return super().cache
         cache = self._caches.get(folder)

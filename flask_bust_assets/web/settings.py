@@ -87,6 +87,22 @@ def configured_manifest(config: Any) -> str:
     return manifest_path(output_folder(config), config.get("BUST_ASSETS_MANIFEST"))
 
 
+def cache_folder(app: Flask) -> str | None:
+    """The folder of webassets' cache: ASSETS_CACHE as a path, or the default for ``True``.
+
+    webassets puts a cache set to ``True`` in the static folder, where anyone can
+    download it (and the sources it holds): ``True`` means the instance folder's,
+    as the default does. A cache object of webassets' kinds counts by its folder.
+    """
+    value = app.config.get("ASSETS_CACHE")
+    if value is True:
+        return os.path.join(app.instance_path, "webassets-cache")
+    if isinstance(value, str):
+        return os.path.abspath(value)
+    folder = getattr(value, "directory", None)
+    return os.path.abspath(folder) if isinstance(folder, str) else None
+
+
 def is_strict(app: Flask) -> bool:
     """BUST_ASSETS_STRICT in production, read alone: at start-up, before the rest is validated."""
     return bool(app.config.get("BUST_ASSETS_STRICT")) and not app.config.get("ASSETS_AUTO_BUILD")
@@ -107,9 +123,9 @@ def read_settings(app: Flask) -> Settings:
     _check_output_folder(app, output)
     manifest = configured_manifest(config)
     _refuse_inside_static(app, "BUST_ASSETS_MANIFEST", manifest)
-    cache = config.get("ASSETS_CACHE")
-    if isinstance(cache, str):
-        _refuse_inside_static(app, "ASSETS_CACHE", os.path.abspath(cache))
+    cache = cache_folder(app)
+    if cache is not None:
+        _refuse_inside_static(app, "ASSETS_CACHE", cache)
     static = StaticSettings(
         enabled=bool(config["BUST_ASSETS_STATIC"]),
         include=_globs(config, "BUST_ASSETS_STATIC_INCLUDE"),
@@ -135,7 +151,7 @@ def read_settings(app: Flask) -> Settings:
         ),
         static=static,
         auto_build=bool(config["ASSETS_AUTO_BUILD"]),
-        cache_folder=cache if isinstance(cache, str) else None,
+        cache_folder=cache,
         strict=strict,
         debug=bool(config.get("ASSETS_DEBUG", False)),
         publish=PublishSettings(
