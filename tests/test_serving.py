@@ -5,7 +5,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -243,3 +245,37 @@ def test_a_file_cleaned_after_the_table_was_made_is_a_404_not_an_error(
         path.unlink()  # as `flask assets clean` retires an old generation
     with client.get(css) as response:
         assert response.status_code == 404
+
+
+def test_a_killed_builds_temp_file_is_never_served_and_the_next_build_sweeps_it(tmp_path: Path) -> None:
+    app = site(tmp_path, {"BUST_ASSETS_VERSIONING": "query"})  # query mode also looks in the output folder
+    with app.app_context():
+        assert commands.build(app.extensions["bust_assets"]).ok
+    leftover = tmp_path / GEN / "gen" / ".tmpk1ll3d.tmp"  # what write_atomic leaves when killed mid-write
+    leftover.write_bytes(b"body{color:re")
+    os.utime(leftover, (time.time() - 60, time.time() - 60))
+    client = app.test_client()
+    assert client.get("/static/gen/.tmpk1ll3d.tmp").status_code == 404
+    live, _ = make_app(tmp_path, {"BUST_ASSETS_VERSIONING": "query", "ASSETS_AUTO_BUILD": True})
+    assert live.test_client().get("/static/gen/.tmpk1ll3d.tmp").status_code == 404
+    with app.app_context():
+        assert commands.build(app.extensions["bust_assets"]).ok  # nothing else changed
+    assert not leftover.exists()
+
+
+def test_a_digested_file_rewritten_in_place_keeping_mtime_and_size_is_checked_again(tmp_path: Path) -> None:
+    # A newer build's file on a shared disk is served after one check of its bytes; that check
+    # is redone when the file changes, even when its mtime and size were put back.
+    app = site(tmp_path)
+    with app.app_context():
+        assert commands.build(app.extensions["bust_assets"]).ok
+    data = b"body{color:teal}"
+    newer = tmp_path / GEN / f"gen/newer.{hashlib.sha256(data).hexdigest()[:16]}.css"
+    newer.write_bytes(data)
+    client = app.test_client()
+    url = "/static/gen/" + newer.name
+    assert client.get(url).data == data
+    st = newer.stat()
+    newer.write_bytes(b"body{color:pink}")  # same size
+    os.utime(newer, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert client.get(url).status_code == 404  # never other bytes under a hashed name

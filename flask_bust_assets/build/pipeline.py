@@ -45,6 +45,9 @@ class BuildReport:
         return not self.failed and not self.static.errors
 
 
+TEMP_AGE = 10.0  # seconds: an older temp file in the output folder is a killed build's (see sweep_after)
+
+
 def build_all(
     env: Any,
     settings: BuildSettings,
@@ -101,7 +104,8 @@ def build_all(
             manifest.save(settings.manifest_path, data)  # names files that all exist (invariant 3)
             generations.record(settings.manifest_path, [*produced, *(b.abspath for r in results for b in r.files)])
             cache.manifest = [fingerprint, *stamp(settings.manifest_path)]
-        cache.tree = [now[0], names_digest(settings.output_folder), now[2]]  # the folder as this build left it
+        # The folder as this build left it, once killed builds' temp files are gone.
+        cache.tree = [now[0], names_digest(settings.output_folder, sweep_after=TEMP_AGE), now[2]]
     for result in results:
         if not result.reused and not result.linked and result.definition_key:
             cache.remember(result.name, _cache_entry(result, digester))

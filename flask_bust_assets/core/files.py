@@ -7,6 +7,7 @@ import fcntl
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 
 # Precompressed variants live beside the file they compress: content-coding -> suffix.
@@ -86,10 +87,15 @@ class Listing:
         return name in names
 
 
-def names_digest(folder: str) -> str:
-    """A digest of the names of every file under ``folder`` (temp files aside): it changes when
-    a file appears or goes, not when one is rewritten. One scan per folder, no stat."""
+def names_digest(folder: str, *, sweep_after: float | None = None) -> str:
+    """A digest of the names of every file under ``folder``: it changes when a file appears or
+    goes, not when one is rewritten. One scan per folder, no stat but for temp files.
+
+    ``sweep_after`` (seconds) first deletes temp files at least that old: a killed
+    build's leftovers. A younger one may be another writer's, in flight.
+    """
     digest = hashlib.sha256()
+    now = time.time()
     stack = [folder]
     while stack:
         current = stack.pop()
@@ -101,8 +107,13 @@ def names_digest(folder: str) -> str:
         for entry in found:
             if entry.is_dir(follow_symlinks=False):
                 stack.append(entry.path)
-            elif not is_temp_name(entry.name):
-                digest.update(entry.path.encode("utf-8", "surrogateescape") + b"\n")
+                continue
+            if sweep_after is not None and is_temp_name(entry.name):
+                with contextlib.suppress(OSError):
+                    if now - entry.stat(follow_symlinks=False).st_mtime >= sweep_after:
+                        os.unlink(entry.path)
+                        continue
+            digest.update(entry.path.encode("utf-8", "surrogateescape") + b"\n")
     return digest.hexdigest()
 
 

@@ -8,6 +8,8 @@ import threading
 from werkzeug.security import safe_join
 
 from ..core.digest import content_digest, split_digested_path
+from ..core.stamps import Stamp
+from ..core.stamps import of as stamp_of
 from ..core.static import StaticRoot
 from .responses import Asset, prepare
 
@@ -64,6 +66,8 @@ class DigestedLookup:
         if root is None:
             return None
         filename = path[len(root.url_prefix) :]
+        if filename.startswith(".") or "/." in filename:
+            return True  # never a generated file: temp files of a build in progress or killed are dot-names
         split = split_digested_path(filename, self._length)
         if split is None and not self._live_plain:
             return True  # a source: Flask serves it, no file-system call here
@@ -106,16 +110,15 @@ class DigestVerifier:
     def __init__(self, algorithm: str, length: int) -> None:
         self._algorithm = algorithm
         self._length = length
-        self._checked: dict[tuple[str, int, int], bool] = {}
+        self._checked: dict[Stamp, bool] = {}
         self._lock = threading.Lock()
 
     def matches(self, path: str, digest: str) -> bool:
         """True if the file at ``path`` hashes to ``digest``."""
         try:
-            st = os.stat(path)
+            key = stamp_of(path, os.stat(path))  # ctime and inode too: a rewrite keeping mtime and size is seen
         except OSError:
             return False
-        key = (path, st.st_mtime_ns, st.st_size)
         with self._lock:
             known = self._checked.get(key)
         if known is None:
