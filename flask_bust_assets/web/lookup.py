@@ -66,7 +66,7 @@ class DigestedLookup:
         if root is None:
             return None
         filename = path[len(root.url_prefix) :]
-        if filename.startswith(".") or "/." in filename:
+        if filename.rpartition("/")[2].startswith("."):
             return True  # never a generated file: temp files of a build in progress or killed are dot-names
         split = split_digested_path(filename, self._length)
         if split is None and not self._live_plain:
