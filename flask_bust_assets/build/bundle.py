@@ -112,7 +112,9 @@ def build_bundle(
             result.error = exc
         except BustAssetsError as exc:
             result.error = BuildError(str(exc), bundle=name)
-        except (BundleError, FilterError, WebassetsBuildError, OSError, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:
+            result.error = BuildError(_not_utf8(result.sources, exc), bundle=name)
+        except (BundleError, FilterError, WebassetsBuildError, OSError) as exc:
             result.error = BuildError(f"{type(exc).__name__}: {exc}", bundle=name)
         finally:
             BUILDING.reset(building)
@@ -140,10 +142,9 @@ def _reuse(env: Any, result: BundleResult, settings: BuildSettings, cache: Build
     return True
 
 
-def write_files(result: BundleResult, settings: BuildSettings) -> list[str]:
-    """Write a built bundle's files (a digested name that exists already holds these bytes);
-    the paths written."""
-    written = []
+def write_files(result: BundleResult, settings: BuildSettings) -> Iterator[str]:
+    """Write a built bundle's files (a digested name that exists already holds these bytes),
+    yielding each path written as it is: a caller that stops on an error knows what to undo."""
     for built in result.files:
         if built.data is None:
             continue  # reused: already on disk
@@ -151,8 +152,7 @@ def write_files(result: BundleResult, settings: BuildSettings) -> list[str]:
             continue
         if settings.versioning != "filename":
             write_atomic(built.abspath, built.data)
-        written.append(built.abspath)
-    return written
+        yield built.abspath
 
 
 def _build_files(
@@ -184,6 +184,22 @@ def _tree_files(
                 result.read([item])
                 abspath, data, entry = link_source(item, digester, name)
                 yield BuiltFile(abspath=abspath, data=data, entry=entry, linked=True)
+
+
+def _not_utf8(sources: list[str], exc: UnicodeDecodeError) -> str:
+    """Which source webassets could not read as UTF-8 (its error names none), and the fix."""
+    for path in sources:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                handle.read()
+        except UnicodeDecodeError as found:
+            return (
+                f"{path} is not UTF-8 ({found.reason} at byte {found.start}); save it as UTF-8, "
+                "as webassets reads every source as UTF-8"
+            )
+        except OSError:
+            continue
+    return f"a source is not UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8"
 
 
 def _check_sources(sources: list[str], name: str) -> None:

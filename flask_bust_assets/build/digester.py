@@ -25,6 +25,10 @@ from ..errors import BuildError
 from ..minify.protect import carry_css_spans
 from .digested import DigestedFile, from_record
 
+# Stylesheets referencing stylesheets (@import, url()) are followed this deep; real ones
+# nest a few levels, and each level costs Python frames (300 hit the recursion limit).
+MAX_DEPTH = 50
+
 
 class Digester:
     """Computes DigestedFiles, remembers them while their inputs are unchanged,
@@ -84,6 +88,12 @@ class Digester:
                 data = handle.read()
             references: tuple[DigestedFile, ...] = ()
             if real.endswith(".css") and self._versioning == "filename":
+                if len(self._stack) >= MAX_DEPTH:
+                    chain = " -> ".join(os.path.basename(p) for p in [*self._stack[:3], "...", real])
+                    raise BuildError(
+                        f"{self._stack[0]}: stylesheets reference each other {MAX_DEPTH} deep ({chain}); "
+                        f"bundle them instead of chaining @import more than {MAX_DEPTH} levels"
+                    )
                 self._stack.append(real)
                 try:
                     text, deps, references = self._rewrite(_decode(data, real), real, os.path.dirname(real))

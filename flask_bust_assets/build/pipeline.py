@@ -6,13 +6,15 @@ all succeed are files written, then the manifest last (invariants 3 and 7).
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..core import generations, manifest
-from ..core.files import exclusive_lock, names_digest
+from ..core.files import ENCODINGS, exclusive_lock, names_digest
 from ..core.manifest import ManifestData
 from ..core.stamps import stamp
 from ..errors import BuildError, BustAssetsError
@@ -83,35 +85,80 @@ def build_all(
     if not report.ok:
         return report
     data = ManifestData(bundles={r.name: r.outputs for r in results}, files=static_entries(report.static.files))
-    with exclusive_lock(settings.manifest_path + ".lock"):
-        written = [path for result in results for path in write_files(result, settings)]
-        written += [d.abspath for d in report.static.files if write_digested(d)]
-        # Only content-addressed names get variants: a plain name's variant could go stale.
-        produced = {b.abspath: b.data for r in results for b in r.files if not b.entry.query}
-        produced.update((d.abspath, d.data) for d in report.static.files if d.path != d.logical)
-        # A manifest the last build wrote, unchanged on disk, that this build would write again:
-        # a no-op build then neither serialises nor rewrites it (a third of its time at 20,000 files).
-        fingerprint = data.fingerprint()
-        same = cache.manifest == [fingerprint, *stamp(settings.manifest_path)]
-        # The last build compressed what it produced: only files new since then need variants.
-        last = {} if same else generations.load(settings.manifest_path).newest
-        todo = {path for path in produced if not same and last.get(path) != 0}.union(written)
-        store = VariantStore(cache.folder, settings.brotli_quality)
-        report.compressed = compress_all([(path, produced[path]) for path in todo if path in produced], store)
-        if written or report.compressed:
-            os.sync()  # every file the manifest names is on disk before the manifest is (see write_atomic)
-        if not same:
-            manifest.save(settings.manifest_path, data)  # names files that all exist (invariant 3)
-            generations.record(settings.manifest_path, [*produced, *(b.abspath for r in results for b in r.files)])
-            cache.manifest = [fingerprint, *stamp(settings.manifest_path)]
-        # The folder as this build left it, once killed builds' temp files are gone.
-        cache.tree = [now[0], names_digest(settings.output_folder, sweep_after=TEMP_AGE), now[2]]
+    written: list[str] = []  # new files, in order: undone if the write phase fails
+    try:
+        with exclusive_lock(settings.manifest_path + ".lock"):
+            for result in results:
+                written.extend(write_files(result, settings))
+            for digested in report.static.files:
+                if write_digested(digested):
+                    written.append(digested.abspath)
+            # A manifest the last build wrote, unchanged on disk, that this build would write again:
+            # then neither it nor the history is written (a third of a no-op build at 20,000 files).
+            fingerprint = data.fingerprint()
+            same = cache.manifest == [fingerprint, *stamp(settings.manifest_path)]
+            report.compressed = _variants(report, written, same, settings, cache)
+            if written or report.compressed:
+                os.sync()  # every file the manifest names is on disk before the manifest is (see write_atomic)
+            if not same:
+                _record(report, data, fingerprint, settings, cache)
+            # The folder as this build left it, once killed builds' temp files are gone.
+            cache.tree = [now[0], names_digest(settings.output_folder, sweep_after=TEMP_AGE), now[2]]
+    except (OSError, BustAssetsError) as exc:
+        _undo(written)
+        report.static.errors.append(_write_error(exc, settings.output_folder))
+        return report
     for result in results:
         if not result.reused and not result.linked and result.definition_key:
             cache.remember(result.name, _cache_entry(result, digester))
     cache.save(digester.export())
     report.manifest_written = True
     return report
+
+
+def _variants(report: BuildReport, written: list[str], same: bool, settings: BuildSettings, cache: BuildCache) -> int:
+    """Write the variants this build owes: of files new since the last build, and of files written.
+    Only content-addressed names get variants: a plain name's variant could go stale."""
+    produced = {b.abspath: b.data for r in report.results for b in r.files if not b.entry.query}
+    produced.update((d.abspath, d.data) for d in report.static.files if d.path != d.logical)
+    last = {} if same else generations.load(settings.manifest_path).newest  # same: all were in the last
+    todo = {path for path in produced if not same and last.get(path) != 0}.union(written)
+    store = VariantStore(cache.folder, settings.brotli_quality)
+    return compress_all([(path, produced[path]) for path in todo if path in produced], store)
+
+
+def _record(
+    report: BuildReport, data: ManifestData, fingerprint: str, settings: BuildSettings, cache: BuildCache
+) -> None:
+    """Write the manifest (naming files that all exist: invariant 3) and add the generation."""
+    manifest.save(settings.manifest_path, data)
+    produced = [d.abspath for d in report.static.files if d.path != d.logical]
+    generations.record(settings.manifest_path, [*produced, *(b.abspath for r in report.results for b in r.files)])
+    cache.manifest = [fingerprint, *stamp(settings.manifest_path)]
+
+
+def _undo(written: list[str]) -> None:
+    """Remove what a failed write phase wrote: new names no manifest will ever name."""
+    for path in written:
+        for victim in (path, *(path + suffix for suffix in ENCODINGS.values())):
+            with contextlib.suppress(OSError):
+                os.unlink(victim)
+
+
+def _write_error(exc: Exception, output_folder: str) -> BuildError:
+    """One line naming the file that could not be written, and what to do."""
+    if isinstance(exc, BuildError):
+        return exc
+    if not isinstance(exc, OSError):
+        return BuildError(str(exc))
+    where = exc.filename or output_folder
+    if exc.errno == errno.ENOSPC:
+        hint = "free some space and build again"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        hint = f"make it writable (BUST_ASSETS_OUTPUT_FOLDER is {output_folder})"
+    else:
+        hint = "fix that and build again"
+    return BuildError(f"cannot write {where}: {exc.strerror}; {hint}. Nothing was recorded")
 
 
 def _cache_entry(result: BundleResult, digester: Digester) -> dict[str, Any]:

@@ -35,7 +35,10 @@ def write_atomic(path: str, data: bytes, *, durable: bool = False) -> None:
     """
     folder = os.path.dirname(path) or "."
     os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+    except OSError as exc:  # a read-only folder: name the file meant, not a temp name
+        raise OSError(exc.errno, exc.strerror, path) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -45,9 +48,11 @@ def write_atomic(path: str, data: bytes, *, durable: bool = False) -> None:
         # mkstemp creates 0600; static files must be readable by a web server.
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename is None:  # ENOSPC at write() names no file
+            raise OSError(exc.errno, exc.strerror, path) from exc
         raise
 
 

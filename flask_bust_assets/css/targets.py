@@ -28,6 +28,9 @@ class ReferenceTargets:
         them); ``lenient`` leaves unresolved references silently (a Sass source).
         """
         where = f"{source} line {ref.line}: {ref.path!r}"
+        if "\0" in ref.path:  # url(x%00.png): no file name holds one
+            self._missing(f"{where} holds a NUL character, which no file name can", lenient)
+            return None
         if ref.path.startswith("/"):
             root = next((r for r in self._roots if ref.path.startswith(r.url_prefix)), None)
             if root is None:

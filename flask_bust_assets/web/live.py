@@ -34,7 +34,7 @@ class LiveBuilder:
             raise result.error
         for digested in referenced:
             write_digested(digested)
-        write_files(result, self._settings)
+        list(write_files(result, self._settings))
         return result.outputs
 
     def static_file(self, root: StaticRoot | None, filename: str) -> tuple[str, str] | None:
