@@ -7,7 +7,6 @@ offsets so callers can splice the original text instead of re-serialising it
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -23,16 +22,25 @@ def normalise(text: str) -> str:
     return text.replace("\0", "\ufffd").replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
 
 
-@functools.lru_cache(maxsize=4)
-def tokens(text: str) -> tuple[Any, ...]:
-    """Component values of normalised ``text``, comments included.
+def tokens(text: str) -> list[Any]:
+    """Component values of normalised ``text``, comments included (see references._scan, which
+    makes sure a build tokenises each text once)."""
+    return list(tinycss2.parse_component_value_list(text, skip_comments=False))
 
-    Tokenising is the costly part of reading CSS (tinycss2 is pure Python: a
-    third of a second for bootstrap.css), and a build asks for the same text
-    more than once (references, then what minifiers must not touch): kept for
-    the last few texts. Treat the result as read-only.
-    """
-    return tuple(tinycss2.parse_component_value_list(text, skip_comments=False))
+
+# Function blocks whose whitespace and parentheses carry meaning: cssmin turns
+# calc(100% - (2 * 1rem)) into calc(100% -(2 * 1rem)); rcssmin drops spaces in url().
+PROTECTED_FUNCTIONS = frozenset(
+    {"url", "calc", "-webkit-calc", "-moz-calc", "min", "max", "clamp", "round", "mod", "rem"}
+)
+Span = tuple[int, int, bool]  # (start, end) of a construct minifiers must not touch; True for a comment
+
+
+def is_protected(node: Any) -> bool:
+    """Strings, url tokens, the functions above and ``/*!`` licence comments."""
+    if node.type == "comment":
+        return bool(node.value.startswith("!"))
+    return node.type in ("string", "url") or (node.type == "function" and node.lower_name in PROTECTED_FUNCTIONS)
 
 
 def walk(nodes: Sequence[Any]) -> Iterator[tuple[Any, Any]]:

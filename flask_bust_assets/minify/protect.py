@@ -15,13 +15,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from ..css import references as cssurls
 from ..css import tokens as csstokens
-
-# Function blocks whose whitespace and parentheses carry meaning: cssmin turns
-# calc(100% - (2 * 1rem)) into calc(100% -(2 * 1rem)); rcssmin drops spaces in url().
-CSS_PROTECTED_FUNCTIONS = frozenset(
-    {"url", "calc", "-webkit-calc", "-moz-calc", "min", "max", "clamp", "round", "mod", "rem"}
-)
+from ..css.tokens import Span
 
 
 class ProtectionError(ValueError):
@@ -63,7 +59,6 @@ def _free_prefix(text: str) -> str:
     raise AssertionError("unreachable")
 
 
-Span = tuple[int, int, bool]  # (start, end) of a construct to protect; True for a comment
 _CARRIED: dict[str, tuple[Span, ...]] = {}  # spans carried to rewritten texts (see carry_css_spans)
 CARRIED_MAX = 8
 
@@ -97,16 +92,7 @@ def protect_css(text: str, *, keep_licence: bool) -> Protected:
 
 def css_spans(text: str) -> tuple[Span, ...]:
     """Where the constructs to protect are in normalised ``text``, outermost only, in order."""
-    offsets = csstokens.Offsets(text)
-    spans: list[Span] = []
-    inside_until = -1
-    for node, _ in csstokens.walk(csstokens.tokens(text)):
-        if not _is_protected_css(node) or offsets.start(node) < inside_until:
-            continue
-        start, end = offsets.span(node)
-        spans.append((start, end, node.type == "comment"))
-        inside_until = end
-    return tuple(spans)
+    return cssurls.protected_spans(text)
 
 
 def carry_css_spans(old: str, new: str, edits: list[tuple[int, int, int]]) -> None:
@@ -135,12 +121,6 @@ def carry_css_spans(old: str, new: str, edits: list[tuple[int, int, int]]) -> No
     if len(_CARRIED) >= CARRIED_MAX:
         _CARRIED.pop(next(iter(_CARRIED)))
     _CARRIED[new] = tuple(moved)
-
-
-def _is_protected_css(node: Any) -> bool:
-    if node.type == "comment":
-        return bool(node.value.startswith("!"))
-    return node.type in ("string", "url") or (node.type == "function" and node.lower_name in CSS_PROTECTED_FUNCTIONS)
 
 
 @lru_cache(maxsize=1)
