@@ -131,23 +131,34 @@ def test_check_passes_when_up_to_date_fails_when_stale_and_writes_nothing(tmp_pa
     assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*") if p.is_file()} == before
 
 
-def test_two_builds_racing_leave_a_consistent_manifest(tmp_path: Path) -> None:
+def test_builds_and_cleans_racing_while_sources_change_leave_a_consistent_manifest(tmp_path: Path) -> None:
     project(tmp_path)
+    assert flask(tmp_path, "assets", "build").returncode == 0
     environ = clean_env()
-    for colour in ("red", "green", "blue"):
+    races = 0
+    for colour in ("red", "green", "blue", "teal"):
         write(tmp_path, "static/css/a.css", f"body {{ color: {colour} }}\n")
+        commands = [["assets", "build"]] * 3 + [["assets", "clean", "--keep", "2", "--age", "0"]]
         racers = [
-            subprocess.Popen([FLASK, "--app", "app", "assets", "build"], cwd=tmp_path, env=environ,
+            subprocess.Popen([FLASK, "--app", "app", *args], cwd=tmp_path, env=environ,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for _ in range(3)
+            for args in commands
         ]  # fmt: skip
+        time.sleep(0.2)
+        write(tmp_path, "static/js/app.js", f"window.colour = `{colour}  `;\n" * 20)  # edited mid-race
         for racer in racers:
             _, err = racer.communicate(timeout=300)
             assert racer.returncode == 0, err
+            races += 1
         assert_consistent(tmp_path)
+    assert races == 16
+    # The last edits, made while builds ran, are not lost: one more build, and check agrees.
+    assert flask(tmp_path, "assets", "build").returncode == 0
+    result = flask(tmp_path, "assets", "check")
+    assert result.returncode == 0, result.stdout + result.stderr
     doc = json.loads((tmp_path / MANIFEST).read_text())
     (css,) = doc["bundles"]["css"]
-    assert b"blue" in (tmp_path / GEN / css["path"]).read_bytes()
+    assert b"teal" in (tmp_path / GEN / css["path"]).read_bytes()
 
 
 def test_sigkill_at_any_moment_of_a_build_leaves_a_consistent_build(tmp_path: Path) -> None:

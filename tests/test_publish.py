@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .helpers import GEN, MANIFEST, OUT, run_flask
+from .helpers import FLASK, GEN, MANIFEST, OUT, run_flask
 from .s3 import env_with_credentials, moto_server, public_bucket, s3_client
 
 REPO = Path(__file__).resolve().parent.parent
@@ -170,3 +172,36 @@ def test_publish_keys_follow_assets_url(tmp_path: Path, endpoint: str) -> None:
     body = s3.get_object(Bucket="pub-assets-url", Key=f"site/public/{css}")["Body"].read()
     assert body == (tmp_path / OUT / "public" / css).read_bytes()  # laid out by URL path
     assert not public.exists()  # ASSETS_DIRECTORY decides the URL; nothing is written there
+
+
+def test_a_publish_killed_at_any_moment_leaves_a_bucket_whose_manifest_names_only_uploaded_files(
+    tmp_path: Path, endpoint: str
+) -> None:
+    env = site(tmp_path, endpoint, "pub-kill")
+    layout = tmp_path / "sample_app/static/css/layout.css"
+    s3 = s3_client(endpoint)
+    flask(tmp_path, env, "assets", "publish")
+    started = time.monotonic()
+    flask(tmp_path, env, "assets", "publish")  # what a round costs when nothing is new: the floor
+    floor = time.monotonic() - started
+    killed = 0
+    for round_ in range(1, 9):  # kills spread from start-up to the manifest's upload
+        layout.write_text(layout.read_text() + f"\n.round-{round_} {{ margin: {round_}px }}\n")
+        flask(tmp_path, env, "assets", "build")
+        proc = subprocess.Popen(
+            [FLASK, "--app", "sample_app", "assets", "publish"], cwd=tmp_path, env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        time.sleep(floor * round_ / 6)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        killed += proc.returncode == -signal.SIGKILL
+        keys = {o["Key"] for o in s3.list_objects_v2(Bucket="pub-kill").get("Contents", [])}
+        manifest = json.loads(s3.get_object(Bucket="pub-kill", Key="site/assets-manifest.json")["Body"].read())
+        named = {f"site/static/{out['path']}" for outs in manifest["bundles"].values() for out in outs}
+        named |= {f"site/static/{f['path']}" for files in manifest["files"].values() for f in files.values()}
+        assert named <= keys, named - keys  # the bucket's manifest never names a missing object
+    assert killed >= 3, "most publishes should have been killed before they finished"
+    flask(tmp_path, env, "assets", "publish")  # and the next one completes the job
+    manifest = json.loads(s3.get_object(Bucket="pub-kill", Key="site/assets-manifest.json")["Body"].read())
+    assert manifest == json.loads((tmp_path / MANIFEST).read_text())
