@@ -21,6 +21,7 @@ import rjsmin
 
 from ..errors import ConfigError, MinifyWarning
 from .protect import ProtectionError, protect_css, protect_js
+from .renaming import Untrusted, available, minify_renaming
 
 Engine = Callable[[str, bool], str]
 
@@ -29,6 +30,7 @@ Engine = Callable[[str, bool], str]
 # protection in place they kept the meaning of every hazard we know.
 DEFAULT_CSS_ENGINE = "rcssmin"
 DEFAULT_JS_ENGINE = "rjsmin"
+_MISSING_WARNED: list[bool] = []
 
 CSS_ENGINES: dict[str, Engine] = {
     "rcssmin": lambda text, keep: rcssmin.cssmin(text, keep_bang_comments=keep),
@@ -39,6 +41,8 @@ JS_ENGINES: dict[str, Engine] = {
     "rjsmin": lambda text, keep: rjsmin.jsmin(text, keep_bang_comments=keep),
     # jsmin always keeps /*! comments; protect_js drops them when asked.
     "jsmin": lambda text, keep: jsmin_engine.jsmin(text),
+    # Renames locals and folds syntax (renaming.py): a real parser, so nothing is protected.
+    "tdewolff": lambda text, keep: minify_renaming(text, keep_licence=keep),
 }
 
 # What cssmin 0.2.0 still corrupts once strings, url() and math are protected:
@@ -84,6 +88,21 @@ def minify_css(text: str, *, engine: str = DEFAULT_CSS_ENGINE, keep_licence: boo
 def minify_js(text: str, *, engine: str = DEFAULT_JS_ENGINE, keep_licence: bool = True, source: str = "<js>") -> str:
     """Minified JavaScript with the same meaning as ``text``; ``source`` names it in warnings."""
     check_engine("js", engine)
+    if engine == "tdewolff":
+        engine = "rjsmin"  # unless the renaming engine is there and can be trusted with this file
+        if available():
+            try:
+                return minify_renaming(text, keep_licence=keep_licence)
+            except Untrusted as exc:
+                warnings.warn(f"{source}: {exc}; minified with rjsmin instead.", MinifyWarning, stacklevel=2)
+        elif not _MISSING_WARNED:
+            _MISSING_WARNED.append(True)  # one warning per process, not one per file
+            warnings.warn(
+                "tdewolff-minify is not installed (pip install 'flask-bust-assets[minify]'; there is no wheel "
+                "for every platform): JavaScript is minified with rjsmin instead.",
+                MinifyWarning,
+                stacklevel=2,
+            )
     try:
         protected = protect_js(text, keep_licence=keep_licence)
     except ProtectionError as exc:

@@ -45,6 +45,8 @@ class Protected:
             return self.originals[index]
 
         restored = pattern.sub(put_back, minified)
+        # Identifiers written with escapes stand as identifiers (see protect_js), unquoted.
+        restored = re.sub(rf"(?<![\w$\"'])(){re.escape(self.prefix)}id(\d+)__", put_back, restored)
         if len(seen) != len(self.originals):
             raise ProtectionError(f"{len(self.originals) - len(seen)} protected constructs were lost")
         return restored
@@ -124,32 +126,42 @@ def carry_css_spans(old: str, new: str, edits: list[tuple[int, int, int]]) -> No
 
 
 @lru_cache(maxsize=1)
-def _js_parser() -> tuple[Any, Any]:
+def _js_parser() -> tuple[Any, Any, Any]:
     import tree_sitter
     import tree_sitter_javascript
 
     language = tree_sitter.Language(tree_sitter_javascript.language())
     # A query runs in C: three times faster than walking every node in Python.
     query = tree_sitter.Query(language, "[(template_string) (regex) (string) (comment)] @node")
-    return tree_sitter.Parser(language), query
+    names = tree_sitter.Query(
+        language,
+        "[(identifier) (property_identifier) (shorthand_property_identifier) "
+        "(shorthand_property_identifier_pattern) (private_property_identifier)] @node",
+    )
+    return tree_sitter.Parser(language), query, names
 
 
 def protect_js(text: str, *, keep_licence: bool) -> Protected:
     """Replace strings, template literals and regexes; drop ``/*!`` comments unless kept."""
     source = text.encode("utf-8")
-    parser, query = _js_parser()
+    parser, query, names = _js_parser()
     tree = parser.parse(source)
     if tree.root_node.has_error:
         raise ProtectionError(f"not valid JavaScript near line {_first_error_line(tree.root_node)}")
     protected = Protected(text="", prefix=_free_prefix(text))
     pieces: list[bytes] = []
     cursor = 0
-    for node in _js_spans(query, tree.root_node, keep_licence):
+    for node in _js_spans(query, names if b"\\" in source else None, tree.root_node, keep_licence):
         pieces.append(source[cursor : node.start_byte])
         original = source[node.start_byte : node.end_byte]
         if node.type == "comment":
             # A block comment holding a line break counts as one for ASI.
             pieces.append(b"\n" if b"\n" in original else b" ")
+        elif node.type.endswith("identifier"):
+            # var \u0061bc: rjsmin drops the space before a backslash, making "var\u0061bc" one
+            # identifier. An identifier-shaped placeholder keeps the space an identifier needs.
+            pieces.append(f"{protected.prefix}id{len(protected.originals)}__".encode())
+            protected.originals.append(original.decode("utf-8"))
         else:
             pieces.append(f'"{protected.prefix}{len(protected.originals)}__"'.encode())
             protected.originals.append(original.decode("utf-8"))
@@ -159,11 +171,15 @@ def protect_js(text: str, *, keep_licence: bool) -> Protected:
     return protected
 
 
-def _js_spans(query: Any, root: Any, keep_licence: bool) -> list[Any]:
-    """Outermost protected nodes (and licence comments to drop), in source order."""
+def _js_spans(query: Any, names: Any, root: Any, keep_licence: bool) -> list[Any]:
+    """Outermost protected nodes (and licence comments to drop), in source order; with ``names``,
+    also the identifiers written with escapes (only asked for when the text has a backslash)."""
     import tree_sitter
 
     captured = tree_sitter.QueryCursor(query).captures(root).get("node", [])
+    if names is not None:
+        identifiers = tree_sitter.QueryCursor(names).captures(root).get("node", [])
+        captured = [*captured, *(n for n in identifiers if b"\\" in (n.text or b""))]
     found: list[Any] = []
     end = -1
     for node in sorted(captured, key=lambda n: n.start_byte):

@@ -52,6 +52,13 @@ JS_HAZARDS = {
     "asi-newline": "let x = 1, y = 2, z = 3\nx = y\n++z\nR = [x, y, z];",
     "comment-like-strings": "R = ['// not', '/* not */', \"it's\"].join('');",
     "arrow-and-spread": "const f = (...xs) => xs.reduce((a, b) => a + b, 0); R = f(1, 2, 3);",
+    # A renaming engine drops the "unused" x: direct eval and with reach variables by name.
+    "direct-eval": "function f(x) { return eval('x * 2'); } R = f(21);",
+    "with-statement": "function g(o) { var total = 1; with (o) { total = a + b; } return total; } R = g({a: 1, b: 2});",
+    "annex-b-html-comment": "var v = 1;\n<!-- an HTML-like comment, Annex B\nR = v;",
+    "unicode-escape-identifier": "var \\u0061bc = 5; R = abc;",
+    "script-close-in-string": "R = '</script>'.length + '<\\/script>'.length;",
+    "regex-after-paren": "const t = 'a/b'; R = (t).split(/\\//).length + [1, 2].map(x => x / 2)[1];",
 }
 
 
@@ -111,7 +118,7 @@ def test_js_licence_comment_kept_by_default_and_dropped_on_request(engine: str) 
     assert "/*! Licence: MIT */" in minify_js(source, engine=engine)
     dropped = minify_js(source, engine=engine, keep_licence=False)
     assert "Licence" not in dropped
-    assert "var a=1;" in dropped
+    assert "var a=1" in dropped
 
 
 def test_cssmin_hazard_falls_back_with_a_warning_naming_the_file() -> None:
@@ -139,3 +146,38 @@ def test_unknown_engine_names_setting_and_choices() -> None:
         minify_js("var a;", engine="uglify")
     with pytest.raises(ConfigError, match=r"BUST_ASSETS_CSS_ENGINE .*cssmin, rcssmin"):
         minify_css("a{}", engine="csso")
+
+
+def test_renaming_engine_falls_back_where_it_cannot_be_trusted_naming_file_and_reason() -> None:
+    with pytest.warns(MinifyWarning, match=r"app\.js: a direct eval at line 1 reaches variables by name; .* rjsmin"):
+        out = minify_js("function f(x) { return eval('x'); }", engine="tdewolff", source="app.js")
+    assert "function f(x)" in out  # not renamed, nothing dropped
+
+
+def test_renaming_engine_keeps_licence_comments_of_every_kind() -> None:
+    source = (
+        "/** @license MIT */\n// @preserve keep\n/*! bang */\nfunction add(first, second) { return first + second; }"
+    )
+    out = minify_js(source, engine="tdewolff")
+    assert "@license MIT" in out and "@preserve keep" in out and "/*! bang */" in out
+    assert "first" not in out  # and still renamed
+    assert "@license" not in minify_js(source, engine="tdewolff", keep_licence=False)
+
+
+def test_without_the_renaming_engine_a_build_warns_once_and_uses_rjsmin(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from flask_bust_assets.minify import engines, renaming
+
+    monkeypatch.setitem(sys.modules, "minify", None)  # what a platform without the wheel has
+    renaming._engine.cache_clear()
+    monkeypatch.setattr(engines, "_MISSING_WARNED", [])
+    try:
+        with warnings.catch_warnings(record=True) as recorded:
+            warnings.simplefilter("always")
+            outs = [minify_js(f"var a{i} = 1;  ", engine="tdewolff", source=f"{i}.js") for i in range(3)]
+    finally:
+        renaming._engine.cache_clear()
+    assert outs == [minify_js(f"var a{i} = 1;  ", engine="rjsmin") for i in range(3)]
+    messages = [str(w.message) for w in recorded if issubclass(w.category, MinifyWarning)]
+    assert len(messages) == 1 and "tdewolff-minify is not installed" in messages[0]
