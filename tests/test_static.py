@@ -314,3 +314,31 @@ def test_with_a_cdn_only_published_files_get_cdn_urls(tmp_path: Path) -> None:
         assert url_for("static", filename="downloads/guide.pdf") == "/static/downloads/guide.pdf"
         assert url_for("static", filename="img/new.png") == "/static/img/new.png"  # unknown: the app's 404
     assert app.test_client().get("/static/robots.txt").status_code == 200
+
+
+def test_a_static_file_naming_its_source_map_names_the_digested_map(tmp_path: Path) -> None:
+    # Vendor dist files end with a sourceMappingURL: it follows the map's digested name, as
+    # Django's and Propshaft's manifests do, and a changed map changes the file's name.
+    app, assets = site(tmp_path)
+    js = "window.lib=function(n){return n+1};\n//# sourceMappingURL=lib.min.js.map\n"
+    write(tmp_path, "static/vendor/lib.min.js", js)
+    write(tmp_path, "static/vendor/lib.min.css", "a{b:c}\n/*# sourceMappingURL=lib.min.css.map */\n")
+    write(tmp_path, "static/vendor/lib.min.js.map", '{"version":3,"sources":["lib.js"],"mappings":"AAAA"}')
+    write(tmp_path, "static/vendor/lib.min.css.map", '{"version":3,"sources":["lib.css"],"mappings":"AAAA"}')
+    write(tmp_path, "static/vendor/lib.js", "window.lib = function (n) { return n + 1; };\n")
+    assets.register("bundled", Bundle("vendor/lib.min.js", output="gen/bundled.%(version)s.js"))
+    assert build(app).ok
+    files = manifest(tmp_path)["files"]["static"]
+    for kind in ("js", "css"):
+        copy = (tmp_path / GEN / files[f"vendor/lib.min.{kind}"]["path"]).read_text()
+        map_name = files[f"vendor/lib.min.{kind}.map"]["path"].rsplit("/", 1)[1]
+        assert f"sourceMappingURL={map_name}" in copy and (tmp_path / GEN / "vendor" / map_name).is_file()
+    first = files["vendor/lib.min.js"]["path"]
+    write(tmp_path, "static/vendor/lib.min.js.map", '{"version":3,"sources":["lib.js"],"mappings":"AACA"}')
+    app, assets = site(tmp_path)
+    assets.register("bundled", Bundle("vendor/lib.min.js", output="gen/bundled.%(version)s.js"))
+    assert build(app).ok
+    assert manifest(tmp_path)["files"]["static"]["vendor/lib.min.js"]["path"] != first
+    # A bundle is a new file: the source's map does not describe it, so it names none.
+    (bundled,) = manifest(tmp_path)["bundles"]["bundled"]
+    assert "sourceMappingURL" not in (tmp_path / GEN / bundled["path"]).read_text()

@@ -24,6 +24,7 @@ from ..core.manifest import BundleOutput
 from ..core.stamps import Stamp, stamp
 from ..core.static import StaticRoot
 from ..errors import BuildError, BustAssetsError, BustAssetsWarning, LinkWarning
+from . import sourcemaps
 from .digester import Digester
 from .linked import link_hint, link_source
 from .locations import check_inside_root, output_location
@@ -224,7 +225,8 @@ def _built_file(
     sources = source_files(leaf, ctx)
     result.read(sources)
     _check_sources(sources, name)
-    data = build_leaf(leaf, ctx, extra_filters).encode("utf-8")
+    # A source's map no longer describes the merged, filtered output: never point at it.
+    data = sourcemaps.strip(build_leaf(leaf, ctx, extra_filters), leaf.output).encode("utf-8")
     digest = content_digest(data, settings.algorithm, settings.length)
     if settings.versioning == "filename":
         path, query = digested_path(leaf.output, digest), ""

@@ -13,6 +13,7 @@ import os
 import threading
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import unquote
 
 from ..core.digest import content_digest, digested_path, integrity
 from ..core.files import Listing
@@ -23,6 +24,7 @@ from ..css import tokens as csstokens
 from ..css.targets import ReferenceTargets
 from ..errors import BuildError
 from ..minify.protect import carry_css_spans
+from . import sourcemaps
 from .digested import DigestedFile, from_record
 
 # Stylesheets referencing stylesheets (@import, url()) are followed this deep; real ones
@@ -102,6 +104,10 @@ class Digester:
                 if references:
                     data = text.encode("utf-8")
                 stamps.extend(deps)
+            if self._versioning == "filename" and (mapped := self._source_map(data, real, root, logical)):
+                data, map_file = mapped  # the reference names the map's digested name: its digest counts
+                references = (*references, map_file)
+                stamps.extend(self._memo[os.path.realpath(map_file.source)][0])
             digest = content_digest(data, self._algorithm, self._length)
             if self._versioning == "filename":
                 path, query = digested_path(logical, digest), ""
@@ -112,6 +118,22 @@ class Digester:
             self._memo[real] = (tuple(dict.fromkeys(stamps)), result)
             self._records.pop(real, None)
             return result
+
+    def _source_map(self, data: bytes, real: str, root: StaticRoot, logical: str) -> tuple[bytes, DigestedFile] | None:
+        """``data`` with its trailing sourceMappingURL naming the map's digested copy, and the map;
+        None without one, or when the map is not a file of a static folder (left as written)."""
+        found = sourcemaps.find(data, real)
+        if found is None:
+            return None
+        start, end, url = found
+        path, _, tail = url.partition("?") if "?" in url else url.partition("#")
+        target = os.path.join(os.path.dirname(real), *unquote(path).split("/"))
+        if self.locate(target) is None or not os.path.isfile(target):
+            return None
+        map_file = self.file(target)
+        from_dir = url_of(root, logical).rsplit("/", 1)[0] + "/"
+        new = relative_url(from_dir, url_of(map_file.root, map_file.path)) + (url[len(path) :] if tail else "")
+        return data[:start] + new.encode("utf-8") + data[end:], map_file
 
     def rewrite_css(self, text: str, *, source_path: str, output_dir: str, lenient: bool = False) -> str:
         """``text`` (from ``source_path``) with references pointing at digested files,
