@@ -14,7 +14,7 @@ import functools
 import threading
 from typing import Any
 
-from .trust import licence_comments, parses, renaming_hazard
+from .trust import arities, licence_comments, parses, renaming_hazard
 
 _LOCK = threading.Lock()  # its configuration is process-wide
 
@@ -53,6 +53,8 @@ def minify_renaming(text: str, *, keep_licence: bool) -> str:
             raise Untrusted(f"tdewolff-minify failed ({exc})") from None
     if not parses(minified):
         raise Untrusted("tdewolff-minify's output does not parse")
+    if arities(minified) != arities(text):
+        raise Untrusted("tdewolff-minify dropped unused parameters, which changes what fn.length says")
     kept = licence_comments(minified)
     if keep_licence:
         missing = [c for c in licence_comments(text) if c not in kept]
