@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import warnings
+from pathlib import Path
 
 import pytest
 import tinycss2
@@ -183,3 +184,28 @@ def test_without_the_renaming_engine_a_build_warns_once_and_uses_rjsmin(monkeypa
     assert outs == [minify_js(f"var a{i} = 1;  ", engine="rjsmin") for i in range(3)]
     messages = [str(w.message) for w in recorded if issubclass(w.category, MinifyWarning)]
     assert len(messages) == 1 and "tdewolff-minify is not installed" in messages[0]
+
+
+MODULE = """
+import { strict as assert } from "node:assert";
+export const answer = await Promise.resolve(21 * 2);
+export default function twice(value) { return value * 2; }
+const here = import.meta.url;
+const loaded = await import("node:path");
+console.log(JSON.stringify([answer, twice(answer), here.startsWith("file:"), typeof loaded.join]));
+"""
+
+
+@pytest.mark.parametrize("engine", sorted(JS_ENGINES))
+def test_modules_keep_module_semantics(engine: str, tmp_path: Path) -> None:
+    # top-level await, import.meta, static and dynamic imports, exports
+    node = need_executable("node")
+    out = minify_js(MODULE, engine=engine, source="module.mjs")
+    assert len(out) < len(MODULE)
+    results = []
+    for name, code in (("original.mjs", MODULE), ("minified.mjs", out)):
+        (tmp_path / name).write_text(code)
+        run = subprocess.run([node, str(tmp_path / name)], capture_output=True, text=True, timeout=30)
+        assert run.returncode == 0, run.stderr
+        results.append(json.loads(run.stdout))
+    assert results[0] == results[1] == [42, 84, True, "function"]
