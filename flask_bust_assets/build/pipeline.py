@@ -20,6 +20,7 @@ from ..core.stamps import stamp
 from ..errors import BuildError, BustAssetsError
 from .bundle import BuildSettings, BundleResult, build_bundle, write_files
 from .digester import Digester
+from .modules import manifest_entries
 from .reuse import BuildCache
 from .static import StaticPlan, StaticReport, digest_static, scan, static_entries, write_digested
 from .unchanged import fingerprints, nothing_changed
@@ -82,9 +83,13 @@ def build_all(
             except (OSError, BustAssetsError) as exc:
                 report.static.errors.append(BuildError(f"{reference}: {exc}", bundle=result.name))
     report.static.files.extend(digester.take_pending())  # referenced by bundled CSS
+    named = {(d.root.endpoint, d.logical) for d in report.static.files}
+    modules, errors = manifest_entries(settings.modules, digester.roots, dict(settings.imports), named)
+    report.static.errors.extend(errors)
     if not report.ok:
         return report
-    data = ManifestData(bundles={r.name: r.outputs for r in results}, files=static_entries(report.static.files))
+    files = static_entries(report.static.files)
+    data = ManifestData(bundles={r.name: r.outputs for r in results}, files=files, modules=modules)
     written: list[str] = []  # new files, in order: undone if the write phase fails
     try:
         with exclusive_lock(settings.manifest_path + ".lock"):

@@ -52,12 +52,34 @@ class StaticFile(NamedTuple):
     query: str = ""
 
 
+Module = tuple[str, str]  # (static endpoint, logical path)
+
+
+@dataclass(frozen=True)
+class ModuleEntry:
+    """A JavaScript entry point's module graph: what its import map names (web/importmap.py)."""
+
+    modules: tuple[Module, ...]  # the entry first
+    preload: tuple[Module, ...] = ()  # its static imports, at any depth
+    bare: Mapping[str, Module] = field(default_factory=dict)  # pinned bare specifiers it uses
+
+    def to_doc(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "modules": [list(m) for m in self.modules],
+            "preload": [list(m) for m in self.preload],
+            "bare": {name: list(m) for name, m in self.bare.items()},
+        }
+
+
 @dataclass(frozen=True)
 class ManifestData:
-    """What one build produced: bundle name -> outputs; endpoint -> logical path -> file."""
+    """What one build produced: bundle name -> outputs; endpoint -> logical path -> file;
+    module entry point -> its graph."""
 
     bundles: Mapping[str, tuple[BundleOutput, ...]] = field(default_factory=dict)
     files: Mapping[str, Mapping[str, StaticFile]] = field(default_factory=dict)
+    modules: Mapping[str, ModuleEntry] = field(default_factory=dict)
 
     def to_json(self) -> bytes:
         """Serialise with sorted keys so the same build gives the same bytes.
@@ -69,6 +91,7 @@ class ManifestData:
             "format": FORMAT,
             "bundles": {name: [vars(out) for out in outs] for name, outs in self.bundles.items()},
             "files": {ep: {lp: f._asdict() for lp, f in files.items()} for ep, files in self.files.items()},
+            "modules": {entry: graph.to_doc() for entry, graph in self.modules.items()},
         }
         return (json.dumps(doc, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
 
@@ -78,6 +101,7 @@ class ManifestData:
         lines = [f"{name}\t{out}" for name, outs in sorted(self.bundles.items()) for out in outs]
         for endpoint, files in sorted(self.files.items()):
             lines.extend(f"{endpoint}\t{logical}\t{entry}" for logical, entry in files.items())
+        lines.extend(f"module\t{entry}\t{graph}" for entry, graph in sorted(self.modules.items()))
         return hashlib.sha256(f"{FORMAT}\n{chr(10).join(lines)}".encode()).hexdigest()
 
 
@@ -129,7 +153,35 @@ def _parse(doc: Any) -> ManifestData:
             logical: StaticFile(**_entry(entry, f"files.{endpoint}.{logical}", STATIC_FIELDS))
             for logical, entry in _mapping(entries, f"files.{endpoint}").items()
         }
-    return ManifestData(bundles=bundles, files=files)
+    modules = {
+        entry: _module_entry(graph, f"modules.{entry}")
+        for entry, graph in _mapping(doc.get("modules", {}), "modules").items()
+    }
+    return ManifestData(bundles=bundles, files=files, modules=modules)
+
+
+def _module_entry(value: Any, field: str) -> ModuleEntry:
+    graph = _mapping(value, field)
+
+    def module(item: Any, where: str) -> Module:
+        if not (isinstance(item, list) and len(item) == 2 and all(isinstance(part, str) for part in item)):
+            raise ValueError(f"{where} is not an [endpoint, path] pair")
+        if item[1].startswith("/") or ".." in item[1].split("/"):
+            raise ValueError(f"{where} path {item[1]!r} is not a relative path inside its folder")
+        return (item[0], item[1])
+
+    lists = {}
+    for key in ("modules", "preload"):
+        items = graph.get(key, [])
+        if not isinstance(items, list):
+            raise ValueError(f"{field}.{key} is {_kind(items)}, not a list")
+        lists[key] = tuple(module(item, f"{field}.{key}[{i}]") for i, item in enumerate(items))
+    bare = {
+        name: module(m, f"{field}.bare.{name}") for name, m in _mapping(graph.get("bare", {}), f"{field}.bare").items()
+    }
+    if not lists["modules"]:
+        raise ValueError(f"{field}.modules is empty")
+    return ModuleEntry(lists["modules"], lists["preload"], bare)
 
 
 BUNDLE_FIELDS = {"path": str, "digest": str, "integrity": str, "size": int, "source_size": int, "query": str}

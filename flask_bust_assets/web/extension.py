@@ -19,6 +19,7 @@ from ..build.hooks import BustManifest, ContentHashVersion
 from ..build.webassets_api import StableKeyCache, named_bundles
 from ..core.digest import DEFAULT_ALGORITHM, DEFAULT_LENGTH
 from .bundles import Bundle, adopt, check_filters
+from .importmap import ImportMaps
 from .settings import cache_folder, configured_manifest
 from .state import BustState
 from .templating import STATE_KEY, BustAssetsExtension, Helpers
@@ -159,6 +160,8 @@ class BustAssets(Environment):  # type: ignore[misc]
         config.setdefault("BUST_ASSETS_ALLOW_ORIGIN", "*")
         # Plain names can change in place: a minute of caching, then revalidation.
         config.setdefault("BUST_ASSETS_PLAIN_MAX_AGE", 60)
+        config.setdefault("BUST_ASSETS_MODULES", [])  # JavaScript entry points: see importmap_tags
+        config.setdefault("BUST_ASSETS_IMPORTS", {})  # bare import name -> logical path
         # Production unless the app runs in debug mode: a server must not
         # build on request, and must fail loudly when the manifest is missing.
         config.setdefault("ASSETS_AUTO_BUILD", app.debug)
@@ -176,7 +179,9 @@ class BustAssets(Environment):  # type: ignore[misc]
         app.url_for = cdn_url_for(app.url_for, state)  # type: ignore[method-assign]
         app.jinja_env.globals["url_for"] = app.url_for  # Flask bound the unwrapped one there
         helpers = Helpers(state)
-        app.jinja_env.globals.update(asset_url=helpers.asset_url, asset_tags=helpers.asset_tags)
+        app.jinja_env.globals.update(
+            asset_url=helpers.asset_url, asset_tags=helpers.asset_tags, importmap_tags=ImportMaps(state).tags
+        )
         # Digested files are answered before Flask (web/wsgi.py); its table is built
         # on the first request, when every blueprint's static route is known.
         app.wsgi_app = BustMiddleware(app.wsgi_app, prepare=state.serving)  # type: ignore[method-assign]

@@ -148,6 +148,8 @@ def read_settings(app: Flask) -> Settings:
                 ("BUST_ASSETS_MISSING_REFERENCE", static.missing_reference),
             ),
             brotli_quality=_brotli_quality(config),
+            modules=_globs(config, "BUST_ASSETS_MODULES", example="['js/app.js']"),
+            imports=_imports(config),
         ),
         static=static,
         auto_build=bool(config["ASSETS_AUTO_BUILD"]),
@@ -200,11 +202,21 @@ def _seconds(config: Any, key: str) -> int:
     return value
 
 
-def _globs(config: Any, key: str) -> tuple[str, ...]:
-    value = config[key]
+def _globs(config: Any, key: str, example: str = "['img/*', '*.woff2']") -> tuple[str, ...]:
+    value = config.get(key, ())
     if isinstance(value, str) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{key} must be a list of glob patterns, e.g. ['img/*', '*.woff2'].")
+        kind = "logical paths" if "MODULES" in key else "glob patterns"
+        raise ConfigError(f"{key} must be a list of {kind}, e.g. {example}.")
     return tuple(value)
+
+
+def _imports(config: Any) -> tuple[tuple[str, str], ...]:
+    value = config.get("BUST_ASSETS_IMPORTS") or {}
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ConfigError(
+            "BUST_ASSETS_IMPORTS must map bare import names to logical paths, e.g. {'htmx.org': 'vendor/htmx.esm.js'}."
+        )
+    return tuple(sorted(value.items()))
 
 
 def _refuse_inside_static(app: Flask, key: str, path: str) -> None:

@@ -168,6 +168,19 @@ class BustState:
         """BUST_ASSETS_CDN_URL without a trailing slash, or None."""
         return self.settings.publish.cdn_url
 
+    def manifest_modules(self) -> Mapping[str, Any]:
+        """The manifest's module graphs, by entry point (production)."""
+        return self._manifest_data().modules
+
+    def integrity_of(self, endpoint: str, logical: str) -> str:
+        """The sha384 of the bytes the static file ``logical`` of ``endpoint`` is served as."""
+        if not self.live:
+            entry = self._manifest_data().files.get(endpoint, {}).get(logical)
+            if entry is not None:
+                return str(entry.integrity)
+        root = next(r for r in self.digester.roots if r.endpoint == endpoint)
+        return self.digester.file(root.source(logical)).integrity
+
     def published(self, url_path: str) -> bool:
         """True if `flask assets publish` uploads the file at ``url_path`` (without SCRIPT_NAME):
         a file the manifest names under a digested name; with no manifest, any digested name."""

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from ..helpers import FLASK, GEN, OUT, clean_env, free_port, wait_for_http
 
@@ -20,13 +21,13 @@ GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 class Server:
     """One gunicorn serving the deployment; its access log tells what reached it."""
 
-    def __init__(self, deployment: Deployment, workers: int = 2) -> None:
+    def __init__(self, deployment: Any, workers: int = 2, target: str = "sample_app:create_app()") -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = deployment.root / f"access-{self.port}.log"
         self.process = subprocess.Popen(
             [GUNICORN, "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "--access-logfile", str(self.log),
-             "sample_app:create_app()"],
+             target],
             cwd=deployment.root, env=deployment.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         self._mark = 0
