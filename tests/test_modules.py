@@ -122,3 +122,12 @@ def test_an_entry_point_the_manifest_does_not_know_is_an_error(tmp_path: Path) -
     assert build(app).ok
     with pytest.raises(UnknownAssetError, match=r"Module entry point 'js/other\.js' is not in the manifest"):
         render(app, '{{ importmap_tags("js/other.js") }}')
+
+
+def test_several_entry_points_share_one_import_map(tmp_path: Path) -> None:
+    app = site(tmp_path, {"BUST_ASSETS_MODULES": ["js/app.js", "js/lazy.js"]})
+    assert build(app).ok
+    html = render(app, '{{ importmap_tags("js/app.js", "js/lazy.js") }}')
+    assert html.count('<script type="importmap">') == 1  # a page may have only one that matters
+    assert html.count('<script type="module"') == 2
+    assert html.index("importmap") < html.index("modulepreload") < html.index('type="module"')
