@@ -83,12 +83,15 @@ def test_build_json_and_quiet(tmp_path: Path) -> None:
     assert any("static/js/a.js does not exist" in e for e in report["errors"])
 
 
-def test_watch_rebuilds_on_change(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_watch_rebuilds_on_change_and_stops_on_a_signal(tmp_path: Path, stop: signal.Signals) -> None:
     project(tmp_path)
     env = clean_env()
+    # As a background job of a non-interactive shell starts it: with SIGINT ignored.
     proc = subprocess.Popen(
         [FLASK, "--app", "app", "assets", "watch", "--interval", "0.1"],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )  # fmt: skip
     try:
         manifest = tmp_path / MANIFEST
@@ -102,9 +105,13 @@ def test_watch_rebuilds_on_change(tmp_path: Path) -> None:
             assert time.monotonic() < deadline, "watch did not rebuild"
             time.sleep(0.1)
         time.sleep(0.5)  # the table line follows the manifest
-    finally:
-        proc.send_signal(signal.SIGINT)  # Ctrl+C
+        proc.send_signal(stop)
         out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:  # never leak the process, whatever failed above
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err
     assert out.splitlines()[-1] == "Stopped watching."
     rebuilt = [line for line in out.splitlines() if line.startswith("css ")]
     assert len(rebuilt) == 2 and rebuilt[-1].endswith("built"), out + err

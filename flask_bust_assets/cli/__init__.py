@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import time
 from typing import Any
@@ -119,6 +120,10 @@ def watch(interval: float) -> None:
     state = _state()
     click.echo(f"Watching {len(named_bundles(state.env))} bundles and the static folders; Ctrl+C to stop.")
     watch, last = SourceWatch(state.env, None), None
+    # Stop on SIGTERM too (process managers, `kill`), and on SIGINT even where a background job
+    # of a non-interactive shell started with it ignored (Python then leaves it ignored).
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _stop)
     try:
         while True:
             snapshot = commands.watch_snapshot(state, watch)
@@ -135,6 +140,10 @@ def watch(interval: float) -> None:
             time.sleep(interval)
     except KeyboardInterrupt:
         click.echo("Stopped watching.")
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 @click.command("publish")
