@@ -65,6 +65,11 @@ def not_utf8_css(root: Path) -> str:
     return "static/css/parts/a.css"
 
 
+def js_syntax(root: Path) -> str:
+    write(root, "static/js/app.js", "window.app = 1;\nfunction broken( {\n  return 2;\n}\n")
+    return "static/js/app.js is not valid JavaScript at line 2, column"
+
+
 def css_syntax(root: Path) -> str:
     write(root, "static/css/parts/a.css", ".a { background: url(../../img/logo.svg }\n")
     return "static/css/parts/a.css"
@@ -112,6 +117,7 @@ CASES: dict[str, Callable[[Path], str]] = {
     "a JavaScript source that is not UTF-8": not_utf8_js,
     "a stylesheet that is not UTF-8": not_utf8_css,
     "a stylesheet that does not parse": css_syntax,
+    "a JavaScript syntax error": js_syntax,
     "a url() to a missing file": missing_reference,
     "a missing bundle source": missing_source,
     "a bad setting": bad_setting,
@@ -211,3 +217,10 @@ def test_a_full_disk_names_the_file_being_written(built: Path) -> None:
     assert_fails_cleanly(result, "No space left on device")
     assert "img/new." in result.stderr  # the file being written
     assert snapshot(built) == before
+
+
+def test_a_javascript_syntax_error_can_be_downgraded_to_a_warning(built: Path) -> None:
+    js_syntax(built)
+    result = run_flask(built, "assets", "build", env=clean_env(FLASK_BUST_ASSETS_INVALID_JS="warn"))
+    assert result.returncode == 0, result.stderr
+    assert "static/js/app.js: left unminified because it does not parse as JavaScript" in result.stderr

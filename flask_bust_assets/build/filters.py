@@ -76,12 +76,22 @@ class BustJSMin(_Minifier):
     name = "bust_jsmin"
     kind = "js"
     default_engine = DEFAULT_JS_ENGINE
-    options: ClassVar[dict[str, str]] = {"engine": "BUST_ASSETS_JS_ENGINE", "keep_licence": "BUST_ASSETS_KEEP_LICENCE"}
+    options: ClassVar[dict[str, str]] = {
+        "engine": "BUST_ASSETS_JS_ENGINE",
+        "keep_licence": "BUST_ASSETS_KEEP_LICENCE",
+        "invalid": "BUST_ASSETS_INVALID_JS",
+    }
+    invalid: str | None
 
     def input(self, _in: IO[str], out: IO[str], source_path: str = "<js>", **kw: Any) -> None:
-        """Minify one source file; warnings name ``source_path``."""
+        """Minify one source file; warnings and errors name ``source_path``."""
         assert self.engine is not None
-        out.write(minify_js(_in.read(), engine=self.engine, keep_licence=self.keep_licence, source=source_path))
+        invalid = self.invalid or "error"
+        out.write(
+            minify_js(
+                _in.read(), engine=self.engine, keep_licence=self.keep_licence, source=source_path, invalid=invalid
+            )
+        )
 
 
 class BustCSSUrls(Filter):  # type: ignore[misc]

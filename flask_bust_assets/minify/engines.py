@@ -19,7 +19,7 @@ import jsmin as jsmin_engine
 import rcssmin
 import rjsmin
 
-from ..errors import ConfigError, MinifyWarning
+from ..errors import BuildError, ConfigError, MinifyWarning
 from .protect import ProtectionError, protect_css, protect_js
 from .renaming import Untrusted, available, minify_renaming
 
@@ -85,8 +85,19 @@ def minify_css(text: str, *, engine: str = DEFAULT_CSS_ENGINE, keep_licence: boo
     return _run(CSS_ENGINES[engine], protected.text, protected.restore, keep_licence, text, source, engine)
 
 
-def minify_js(text: str, *, engine: str = DEFAULT_JS_ENGINE, keep_licence: bool = True, source: str = "<js>") -> str:
-    """Minified JavaScript with the same meaning as ``text``; ``source`` names it in warnings."""
+def minify_js(
+    text: str,
+    *,
+    engine: str = DEFAULT_JS_ENGINE,
+    keep_licence: bool = True,
+    source: str = "<js>",
+    invalid: str = "warn",
+) -> str:
+    """Minified JavaScript with the same meaning as ``text``; ``source`` names it in warnings.
+
+    ``invalid`` says what a syntax error is: ``"error"`` (BuildError naming the file, line and
+    column: it would fail in the browser too) or ``"warn"`` (served unminified, with a warning).
+    """
     check_engine("js", engine)
     if engine == "tdewolff":
         engine = "rjsmin"  # unless the renaming engine is there and can be trusted with this file
@@ -106,6 +117,11 @@ def minify_js(text: str, *, engine: str = DEFAULT_JS_ENGINE, keep_licence: bool 
     try:
         protected = protect_js(text, keep_licence=keep_licence)
     except ProtectionError as exc:
+        if invalid == "error":
+            raise BuildError(
+                f"{source} is {exc}: a browser would refuse it too. Fix it, or set "
+                "BUST_ASSETS_INVALID_JS = 'warn' to serve such files unminified"
+            ) from None
         return _unminified(text, source, f"it does not parse as JavaScript ({exc})")
     return _run(JS_ENGINES[engine], protected.text, protected.restore, keep_licence, text, source, engine)
 

@@ -147,7 +147,7 @@ def protect_js(text: str, *, keep_licence: bool) -> Protected:
     parser, query, names = _js_parser()
     tree = parser.parse(source)
     if tree.root_node.has_error:
-        raise ProtectionError(f"not valid JavaScript near line {_first_error_line(tree.root_node)}")
+        raise ProtectionError(f"not valid JavaScript at {_first_error(tree.root_node)}")
     protected = Protected(text="", prefix=_free_prefix(text))
     pieces: list[bytes] = []
     cursor = 0
@@ -192,11 +192,12 @@ def _js_spans(query: Any, names: Any, root: Any, keep_licence: bool) -> list[Any
     return found
 
 
-def _first_error_line(node: Any) -> int:
+def _first_error(node: Any) -> str:
+    """ "line L, column C" of the first syntax error under ``node`` (both from 1)."""
     stack = [node]
     while stack:
         current = stack.pop()
         if current.type == "ERROR" or current.is_missing:
-            return int(current.start_point[0]) + 1
+            return f"line {current.start_point[0] + 1}, column {current.start_point[1] + 1}"
         stack.extend(reversed(current.children))
-    return 1
+    return "line 1, column 1"

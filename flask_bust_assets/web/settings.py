@@ -18,7 +18,7 @@ from ..errors import ConfigError
 VERSIONING_MODES = ("filename", "query")
 POLICIES = ("error", "warn")
 # Read by the filters straight from config; listed here so that a change rebuilds.
-OUTPUT_KEYS = ("BUST_ASSETS_CSS_ENGINE", "BUST_ASSETS_JS_ENGINE", "BUST_ASSETS_KEEP_LICENCE")
+OUTPUT_KEYS = ("BUST_ASSETS_CSS_ENGINE", "BUST_ASSETS_JS_ENGINE", "BUST_ASSETS_KEEP_LICENCE", "BUST_ASSETS_INVALID_JS")
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class StaticSettings:
     exclude: tuple[str, ...]
     missing_static: str
     missing_reference: str
+    invalid_js: str  # a JavaScript syntax error fails the build ("error") or is served unminified ("warn")
     serve: bool  # the WSGI layer answers digested files (immutable headers, variants)
     plain_max_age: int  # seconds, for static files served under their plain name
     allow_origin: str | None  # Access-Control-Allow-Origin of digested files; None sends none
@@ -132,6 +133,7 @@ def read_settings(app: Flask) -> Settings:
         exclude=_globs(config, "BUST_ASSETS_STATIC_EXCLUDE"),
         missing_static=_choice(config, "BUST_ASSETS_MISSING_STATIC", POLICIES, "error" if strict else "warn"),
         missing_reference=_choice(config, "BUST_ASSETS_MISSING_REFERENCE", POLICIES),
+        invalid_js=_choice(config, "BUST_ASSETS_INVALID_JS", POLICIES, "error"),
         serve=bool(config["BUST_ASSETS_SERVE"]),
         plain_max_age=_seconds(config, "BUST_ASSETS_PLAIN_MAX_AGE"),
         allow_origin=str(config.get("BUST_ASSETS_ALLOW_ORIGIN") or "") or None,
