@@ -221,3 +221,42 @@ def test_strict_mode_lets_the_build_write_the_manifest_it_requires(tmp_path: Pat
     built = flask(tmp_path, "assets", "build")
     assert built.returncode == 0, built.stderr
     assert flask(tmp_path, "routes").returncode == 0
+
+
+REPORT_APP = """
+from flask import Flask
+from flask_bust_assets import Bundle, BustAssets
+
+app = Flask(__name__)
+app.config.from_prefixed_env()
+assets = BustAssets(app)
+assets.register("css", Bundle("css/a.css", filters="bust_cssurls", output="gen/a.%(version)s.css"))
+"""
+
+
+def test_the_build_report_counts_each_file_once_and_says_each_thing_once(tmp_path: Path) -> None:
+    write(tmp_path, "app.py", REPORT_APP)
+    write(tmp_path, "static/css/a.css", ".a{background:url(../img/x.svg)}")  # grows: the digested name is longer
+    write(tmp_path, "static/img/x.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+    write(tmp_path, "static/js/b.js", "window.b = 1;\n")
+    result = flask(tmp_path, "assets", "build")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "static  3 files digested, 0 new variants" in result.stdout  # x.svg is digested and referenced: once
+    assert lines[-1] == f"Wrote {tmp_path / MANIFEST} (1 bundle)."
+    assert any(line.startswith("note: gen/a.") and "came out larger than its sources" in line for line in lines)
+    # A missing url() target: the bundle and the static pass both read a.css; one message.
+    write(tmp_path, "static/css/a.css", ".a{background:url(../img/gone.svg)}")
+    failed = flask(tmp_path, "assets", "build")
+    assert failed.returncode == 1 and failed.stderr.count("gone.svg' points to") == 1, failed.stderr
+    assert "Build failed: 1 problem. Nothing was written; the previous manifest" in failed.stderr
+    warned = run_flask(tmp_path, "assets", "build", env=clean_env(FLASK_BUST_ASSETS_MISSING_REFERENCE="warn"))
+    assert warned.returncode == 0 and warned.stderr.count("gone.svg' points to") == 1, warned.stderr
+
+
+def test_a_failed_first_build_does_not_speak_of_a_previous_manifest(tmp_path: Path) -> None:
+    write(tmp_path, "app.py", REPORT_APP)
+    write(tmp_path, "static/css/a.css", ".a{background:url(../img/gone.svg)}")
+    failed = flask(tmp_path, "assets", "build")
+    assert failed.returncode == 1
+    assert "Nothing was written; there is no manifest yet." in failed.stderr

@@ -121,3 +121,17 @@ def test_render_benchmark_runs_and_prints_its_table() -> None:
     assert result.returncode == 0, result.stderr
     assert "| production | ours `asset_url()` |" in result.stdout
     assert "of stock (goal <= 0.2)" in result.stdout
+
+
+def test_the_readme_example_busts_its_own_stylesheets_references() -> None:
+    # Its first sentence promises that every file a stylesheet references is hashed.
+    (code,) = [code for lang, _, code in blocks(README) if lang == "python"][:1]
+    assert re.search(r'Bundle\("css/[^)]*filters="bust_cssurls,bust_cssmin"', code.replace("\n", " ")), code
+
+
+def test_the_quickstart_installs_from_a_checkout_and_names_each_file_visibly() -> None:
+    text = (ROOT / "docs/quickstart.md").read_text()
+    assert "pip install /path/to/flask-bust-assets" in text  # there is no release to install by name yet
+    for _, title, _ in blocks(ROOT / "docs/quickstart.md"):
+        if title:  # code-fence titles are not rendered by GitHub: a bold line names the file
+            assert f"**`{title}`**\n\n```" in text, title

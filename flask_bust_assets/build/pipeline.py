@@ -82,7 +82,8 @@ def build_all(
                 digester.queue(reference)
             except (OSError, BustAssetsError) as exc:
                 report.static.errors.append(BuildError(f"{reference}: {exc}", bundle=result.name))
-    report.static.files.extend(digester.take_pending())  # referenced by bundled CSS
+    listed = {d.abspath for d in report.static.files}  # a file both digested and referenced counts once
+    report.static.files.extend(d for d in digester.take_pending() if d.abspath not in listed)
     named = {(d.root.endpoint, d.logical) for d in report.static.files}
     modules, errors = manifest_entries(settings.modules, digester.roots, dict(settings.imports), named)
     report.static.errors.extend(errors)

@@ -16,6 +16,11 @@ def _variant_size(abspath: str, encoding: str) -> int | None:
         return None
 
 
+def count(number: int, word: str) -> str:
+    """``1 file``, ``3 files``."""
+    return f"{number} {word}" if number == 1 else f"{number} {word}s"
+
+
 def _size(value: int | None) -> str:
     if value is None:
         return "-"
@@ -67,8 +72,18 @@ def table(report: BuildReport, style: Any) -> list[str]:
         text = line(cells).rstrip()
         lines.append(style(text, fg="green") if cells[-1] == "built" else style(text, dim=True))
     static = report.static
-    done = f"{static.unchanged} files unchanged" if static.unchanged else f"{len(static.files)} files digested"
-    lines.append(f"static  {done}, {report.compressed} new variants  {static.seconds * 1000:.0f} ms")
+    done = (
+        f"{count(static.unchanged, 'file')} unchanged"
+        if static.unchanged
+        else f"{count(len(static.files), 'file')} digested"
+    )
+    lines.append(f"static  {done}, {count(report.compressed, 'new variant')}  {static.seconds * 1000:.0f} ms")
+    for r in rows(report):
+        if not r["reused"] and r["minified"] > r["raw"]:
+            lines.append(
+                f"note: {r['path']} came out larger than its sources ({_size(r['raw'])} -> {_size(r['minified'])}): "
+                "its url() references now name digested files, longer than the names they replace"
+            )
     return lines
 
 

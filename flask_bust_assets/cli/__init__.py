@@ -23,6 +23,7 @@ from flask import current_app
 
 from ..build.clean import DEFAULT_AGE, DEFAULT_KEEP
 from ..build.report import as_json as report_json
+from ..build.report import count
 from ..build.report import table as report_table
 from ..build.sources import SourceWatch
 from ..build.webassets_api import named_bundles
@@ -107,7 +108,10 @@ def clean(keep: int, age: int, dry_run: bool) -> None:
     verb = "would remove" if dry_run else "removed"
     for path in report.removed:
         click.echo(f"{verb}  {os.path.relpath(path)}")
-    click.echo(f"{verb.capitalize()} {len(report.removed)} files ({report.freed:,} B); kept the last {keep} builds.")
+    click.echo(
+        f"{verb.capitalize()} {count(len(report.removed), 'file')} ({report.freed:,} B); "
+        f"kept the last {count(keep, 'build')}."
+    )
 
 
 @click.command("watch")

@@ -2,35 +2,40 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import Any
 
 import click
 
+from ..build.report import count
 from ..build.report import table as report_table
 
 
 def print_report(report: Any, manifest_path: str, quiet: bool) -> None:
     """Warnings and failures on stderr; on success the table (unless ``quiet``) and where the manifest went."""
-    for message in [w for r in report.results for w in r.warnings] + report.static.warnings:
+    # A stylesheet both bundled and digested is read twice: say each thing once.
+    for message in dict.fromkeys([w for r in report.results for w in r.warnings] + report.static.warnings):
         click.echo(click.style("warning: ", fg="yellow") + message, err=True)
-    for error in [r.error for r in report.failed] + report.static.errors:
-        click.echo(click.style("FAILED  ", fg="red", bold=True) + str(error), err=True)
+    errors = list(dict.fromkeys(str(e) for e in [r.error for r in report.failed] + report.static.errors))
+    for error in errors:
+        click.echo(click.style("FAILED  ", fg="red", bold=True) + error, err=True)
     if not report.ok:
-        click.echo(
-            f"Build failed: {len(report.failed) + len(report.static.errors)} problem(s). Nothing was written; "
-            f"the previous manifest {manifest_path} and its files are unchanged.",
-            err=True,
+        kept = (
+            f"the previous manifest {manifest_path} and its files are unchanged."
+            if os.path.exists(manifest_path)
+            else "there is no manifest yet."
         )
+        click.echo(f"Build failed: {count(len(errors), 'problem')}. Nothing was written; {kept}", err=True)
         return
     if not quiet:
         for line in report_table(report, click.style):
             click.echo(line)  # click drops the colours when stdout is not a terminal
         if report.static.unchanged:
-            click.echo(f"Nothing changed: {manifest_path} is up to date ({len(report.results)} bundles).")
+            click.echo(f"Nothing changed: {manifest_path} is up to date ({count(len(report.results), 'bundle')}).")
         else:
-            click.echo(f"Wrote {manifest_path} ({len(report.results)} bundles).")
+            click.echo(f"Wrote {manifest_path} ({count(len(report.results), 'bundle')}).")
 
 
 def progress_line(steps: int) -> Any:
