@@ -17,7 +17,7 @@ import pytest
 
 from flask_bust_assets.css.references import find_references
 
-from .helpers import FLASK, clean_env, free_port, need_executable, wait_for_http
+from .helpers import FLASK, GEN, clean_env, free_port, need_executable, wait_for_http
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -86,6 +86,8 @@ def test_pages_reference_only_hashed_assets_with_matching_integrity(server: tupl
 def test_sample_js_output_is_valid_javascript(server: tuple[str, Path]) -> None:
     node = need_executable("node")
     _, root = server
-    for path in (root / "sample_app/static/gen").glob("*.js"):
+    outputs = list((root / GEN / "gen").glob("*.js"))
+    assert outputs  # the build's JavaScript, in the output folder
+    for path in outputs:
         result = subprocess.run([node, "--check", str(path)], capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
