@@ -91,3 +91,27 @@ def test_sample_js_output_is_valid_javascript(server: tuple[str, Path]) -> None:
     for path in outputs:
         result = subprocess.run([node, "--check", str(path)], capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
+
+
+def test_the_sample_command_sets_up_once_and_then_starts_quietly(tmp_path: Path) -> None:
+    # README's first command, run twice as a newcomer would: the second run sets nothing up.
+    repo = tmp_path / "repo"
+    shutil.copytree(REPO, repo, ignore=shutil.ignore_patterns(".venv*", ".git", ".cache", "instance", "__pycache__"))
+    outputs = []
+    for _ in range(2):
+        port = free_port()
+        proc = subprocess.Popen(
+            ["bash", ".ci/sample"], cwd=repo, env=clean_env(PORT=str(port)),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        try:
+            wait_for_http(f"http://127.0.0.1:{port}/", 300)
+            assert b"/static/gen/site." in fetch(f"http://127.0.0.1:{port}/")
+        finally:
+            proc.terminate()
+            outputs.append(proc.communicate(timeout=30)[0])
+    assert "Setting up .venv-sample" in outputs[0]
+    assert "Setting up" not in outputs[1] and "pip" not in outputs[1].lower(), outputs[1]
+    site_packages = next((repo / ".venv-sample/lib").glob("*/site-packages"))
+    assert (site_packages / "flask").is_dir()
+    assert not (site_packages / "pytest").exists() and not (site_packages / "playwright").exists()  # the demo's only
