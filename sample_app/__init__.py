@@ -8,6 +8,8 @@ from flask import Flask, render_template
 
 from flask_bust_assets import Bundle, BustAssets
 
+from . import assets_page
+
 assets = BustAssets()
 
 
@@ -21,9 +23,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if "site_css" not in assets:
         register_bundles()
 
+    # What the build made, with sizes and headers: a development page only (it reads every file).
+    show_assets = app.debug or bool(app.config.get("SAMPLE_ASSETS_PAGE"))
+    if show_assets:
+        assets_page.register(app)
+
     @app.get("/")
     def index() -> str:
-        return render_template("index.html", items=["template literals", "calc()", "custom properties"])
+        items = ["template literals", "calc()", "custom properties"]
+        return render_template("index.html", items=items, show_assets=show_assets)
 
     @app.get("/helpers")
     def helpers() -> str:
