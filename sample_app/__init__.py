@@ -17,6 +17,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; ``config`` overrides settings (tests pass a tmp manifest path)."""
     app = Flask(__name__)
     # FLASK_BUST_ASSETS_VERSIONING=query and the like, from the environment (JSON values parsed).
+    app.config["BUST_ASSETS_MODULES"] = ["js/modules/main.js"]  # see templates/helpers.html
     app.config.from_prefixed_env()
     app.config.update(config or {})
     assets.init_app(app)

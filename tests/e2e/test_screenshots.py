@@ -41,9 +41,13 @@ def test_screenshots_of_the_sample_and_what_was_built(
         tab.page.click("text=What was built")
         tab.page.wait_for_selector("table.assets")
         rows = tab.js("[...document.querySelectorAll('table.assets tbody tr')].map(r => r.innerText)")
-        assert len(rows) == 9 and all(re.search(r"sha384-", row) for row in rows)
+        assert len(rows) == 11 and all(re.search(r"sha384-", row) for row in rows)
         assert all("max-age=31536000, immutable" in row for row in rows), rows
         tab.page.screenshot(path=str(IMAGES / "assets.png"), full_page=True)
+        # The helpers page loads JavaScript modules through its import map.
+        tab.goto(base + "/helpers")
+        tab.page.wait_for_function("document.getElementById('modules').textContent.startsWith('Loaded')")
+        assert re.search(r"from main\.[0-9a-f]{16}\.js", tab.js("document.getElementById('modules').textContent"))
     finally:
         server.terminate()
         server.wait(timeout=30)
