@@ -1,6 +1,6 @@
 """Benchmarks, ours beside the baselines, in one run: medians and ratios.
 
-    python -m tests.benchmarks [render|build|serve|scale ...] [--quick]
+    python -m tests.benchmarks [render|build|serve|scale|js ...] [--quick]
 
 Needs what the test suite needs (the venv from `bash .ci/test`, and npm for the
 build benchmark's real libraries, fetched once into .cache/ with `npm pack`).
@@ -13,9 +13,15 @@ import argparse
 import os
 import platform
 
-from . import build, render, scale, serve
+from . import build, js_engines, render, scale, serve
 
-SECTIONS = {"render": render.main, "build": build.main, "serve": serve.main, "scale": scale.main}
+SECTIONS = {
+    "render": render.main,
+    "build": build.main,
+    "serve": serve.main,
+    "scale": scale.main,
+    "js": js_engines.main,
+}
 
 
 def main() -> None:
