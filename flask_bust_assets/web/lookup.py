@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator, Mapping
 
 from werkzeug.security import safe_join
 
 from ..core.digest import content_digest, split_digested_path
+from ..core.manifest import StaticFile
 from ..core.stamps import Stamp
 from ..core.stamps import of as stamp_of
 from ..core.static import StaticRoot
@@ -18,6 +20,38 @@ INLINE_MAX = 256 * 1024
 INLINE_BUDGET = 64 * 1024 * 1024
 
 Known = tuple[str, str]  # (file on disk, digest); digest "" for a plain name (query-string versioning)
+
+
+class ServedFiles:
+    """URL path -> (file, digest) of what the manifest names: bundle outputs placed at start-up,
+    static files looked up by their digested name on first request (one dict per root)."""
+
+    def __init__(
+        self, roots: list[StaticRoot], files: Mapping[str, Mapping[str, StaticFile]], bundles: dict[str, Known]
+    ):
+        self._bundles = bundles
+        self._roots = [
+            (root, {entry.path: entry.digest for entry in files.get(root.endpoint, {}).values() if not entry.query})
+            for root in sorted(roots, key=lambda r: len(r.url_prefix), reverse=True)
+        ]
+
+    def get(self, path: str) -> Known | None:
+        """The file and digest served at ``path``, or None."""
+        found = self._bundles.get(path)
+        if found is not None:
+            return found
+        for root, digests in self._roots:
+            if path.startswith(root.url_prefix):
+                name = path[len(root.url_prefix) :]
+                digest = digests.get(name)
+                return None if digest is None else (root.generated(name), digest)
+        return None
+
+    def url_paths(self) -> Iterator[str]:
+        """Every URL path served under a digested name (what publish uploads)."""
+        yield from (path for path, (_, digest) in self._bundles.items() if digest)
+        for root, digests in self._roots:
+            yield from (root.url_prefix + name for name in digests)
 
 
 class DigestedLookup:
@@ -35,7 +69,7 @@ class DigestedLookup:
     def __init__(
         self,
         roots: list[StaticRoot],
-        known: dict[str, Known],
+        known: ServedFiles,
         *,
         verifier: DigestVerifier,
         length: int,

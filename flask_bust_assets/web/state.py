@@ -22,7 +22,7 @@ from ..core.manifest import ManifestData
 from ..core.static import Selection
 from .bundle_urls import BundleUrls, Url
 from .live import LiveBuilder
-from .lookup import DigestedLookup, DigestVerifier, Known
+from .lookup import DigestedLookup, DigestVerifier, Known, ServedFiles
 from .process_manifest import ProcessManifest
 from .resolvers import LiveResolver, ManifestResolver, Resolver
 from .settings import Settings, is_strict, read_settings, static_roots
@@ -187,7 +187,7 @@ class BustState:
         if self.live:
             return split_digested_path(url_path.rsplit("/", 1)[-1], self.settings.build.length) is not None
         if self._published is None:
-            self._published = frozenset(path for path, (_, digest) in self._served().items() if digest)
+            self._published = frozenset(self._served().url_paths())
         return url_path in self._published
 
     # -- serving -------------------------------------------------------------------
@@ -199,7 +199,7 @@ class BustState:
         if not settings.static.serve or self.app.url_map.host_matching:
             return _not_ours, None  # host-matched static routes: left to Flask
         roots = self.digester.roots
-        known = {} if self.live else self._served()
+        known = ServedFiles([], {}, {}) if self.live else self._served()
         plain = settings.static.plain_max_age
         lookup = DigestedLookup(
             roots,
@@ -212,19 +212,24 @@ class BustState:
         )
         return lookup, (f"public, max-age={plain}" if plain else None)
 
-    def _served(self) -> dict[str, Known]:
-        """URL path (without SCRIPT_NAME) -> (file, digest) of every generated file the manifest names."""
+    def _served(self) -> ServedFiles:
+        """URL path (without SCRIPT_NAME) -> (file, digest) of every generated file the manifest names.
+
+        Bundle outputs are placed now (a few, through webassets' resolver); static files
+        are looked up by name when asked: a worker starts without placing 20,000 paths.
+        """
+        data = self._manifest_data()
         prefixes = {root.endpoint: root.url_prefix for root in self.digester.roots}
         with self.app.app_context():  # an init_app environment finds its app through it
-            files = manifest_files(
-                self._manifest_data(), self.env, self.digester.roots, self.settings.build.output_folder
+            outputs = manifest_files(
+                ManifestData(bundles=data.bundles), self.env, self.digester.roots, self.settings.build.output_folder
             )
-        served: dict[str, Known] = {}
-        for f in files:
+        bundles: dict[str, Known] = {}
+        for f in outputs:
             url_path = prefixes[f.endpoint] + f.filename if f.endpoint in prefixes else f.url_path
             if url_path:
-                served[url_path] = (f.abspath, f.digest)
-        return served
+                bundles[url_path] = (f.abspath, f.digest)
+        return ServedFiles(self.digester.roots, data.files, bundles)
 
     # -- the manifest ------------------------------------------------------------------
 
