@@ -19,12 +19,9 @@ _SCHEME = re.compile(rb"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//|^/")
 
 def find(data: bytes, path: str) -> tuple[int, int, str] | None:
     """(start, end, URL) of the relative map URL on the last non-blank line of ``data``, or None."""
-    pattern = _CSS if path.endswith(".css") else _JS if path.endswith((".js", ".mjs")) else None
-    if pattern is None:
+    if not path.endswith((".css", ".js", ".mjs")):
         return None
-    body = data.rstrip()
-    start = body.rfind(b"\n") + 1
-    match = pattern.search(body, start)
+    match = _last_line(data, path)
     if match is None or _SCHEME.match(match.group(1)):  # data:, http(s):, //host, /root: left alone
         return None
     try:
@@ -36,8 +33,11 @@ def find(data: bytes, path: str) -> tuple[int, int, str] | None:
 def strip(text: str, path: str) -> str:
     """``text`` (a bundle output named ``path``) without a trailing source-map comment."""
     data = text.encode("utf-8")
-    found = _CSS if path.endswith(".css") else _JS
+    match = _last_line(data, path)
+    return text if match is None else data[: match.start()].rstrip().decode("utf-8") + "\n"
+
+
+def _last_line(data: bytes, path: str) -> re.Match[bytes] | None:
+    """The source-map comment on the last non-blank line of ``data``, as the spec finds it."""
     body = data.rstrip()
-    start = body.rfind(b"\n") + 1
-    match = found.search(body, start)
-    return text if match is None else body[: match.start()].rstrip().decode("utf-8") + "\n"
+    return (_CSS if path.endswith(".css") else _JS).search(body, body.rfind(b"\n") + 1)

@@ -150,7 +150,7 @@ def read_settings(app: Flask) -> Settings:
                 ("BUST_ASSETS_MISSING_REFERENCE", static.missing_reference),
             ),
             brotli_quality=_brotli_quality(config),
-            modules=_globs(config, "BUST_ASSETS_MODULES", example="['js/app.js']"),
+            modules=_globs(config, "BUST_ASSETS_MODULES", kind="logical paths", example="['js/app.js']"),
             imports=_imports(config),
         ),
         static=static,
@@ -204,10 +204,11 @@ def _seconds(config: Any, key: str) -> int:
     return value
 
 
-def _globs(config: Any, key: str, example: str = "['img/*', '*.woff2']") -> tuple[str, ...]:
+def _globs(
+    config: Any, key: str, kind: str = "glob patterns", example: str = "['img/*', '*.woff2']"
+) -> tuple[str, ...]:
     value = config.get(key, ())
     if isinstance(value, str) or not all(isinstance(v, str) for v in value):
-        kind = "logical paths" if "MODULES" in key else "glob patterns"
         raise ConfigError(f"{key} must be a list of {kind}, e.g. {example}.")
     return tuple(value)
 
