@@ -104,6 +104,23 @@ def npm_package(spec: str) -> Path:
     return target
 
 
+def npm_install(spec: str) -> Path:
+    """Install ``name@version`` with its dependencies once into the cache; return its package folder."""
+    name, _, version = spec.rpartition("@")
+    prefix = CACHE / "npm" / f"install-{name}-{version}"
+    target = prefix / "node_modules" / name
+    if (prefix / "installed").exists():
+        return target
+    npm = need_executable("npm")
+    prefix.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--silent", spec],
+        check=True, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    (prefix / "installed").touch()
+    return target
+
+
 @contextlib.contextmanager
 def serve(app: Flask) -> Iterator[str]:
     """Serve ``app`` on a real HTTP server on 127.0.0.1; yield its base URL."""

@@ -1,26 +1,37 @@
-"""The renaming JavaScript engine: tdewolff-minify, used only where a parser says it is safe.
+"""The renaming JavaScript engine: tdewolff-minify, used where a parser says it is safe.
 
 It renames locals and folds syntax (about a fifth fewer bytes than whitespace
-removal, after brotli). Untrusted is raised, for the caller to fall back to a
-whitespace-only engine, when it is not installed (no wheel for the platform),
-when the file reaches variables by name (``with``, direct ``eval``), when it
-does not parse, and when its output would not parse. Licence comments it
-drops are put back at the top.
+removal, after brotli). A file without ``with`` or direct ``eval`` is minified
+whole; in a file with them, only the functions the hazard cannot see are
+(scopes.py), and the caller removes whitespace from the rest. Every output must
+parse, keep each function's parameter count (parameters.py) and use no newer
+syntax than its input. Untrusted is raised, for the caller to fall back to a
+whitespace-only engine, when the engine is not installed (no wheel for the
+platform) or any of that fails.
 """
 
 from __future__ import annotations
 
 import functools
 import threading
+from dataclasses import dataclass
 from typing import Any
 
-from .trust import arities, licence_comments, parses, renaming_hazard
+from .parameters import restore_parameters
+from .scopes import DECLARATIONS, renamable_functions
+from .trust import NotJavaScript, Untrusted, describe, hazards, licence_comments, parses, syntax_year, tree
 
 _LOCK = threading.Lock()  # its configuration is process-wide
+INSTALL = "pip install 'flask-bust-assets[minify]'"
 
 
-class Untrusted(Exception):
-    """The renaming engine cannot be trusted with this file; the message says why."""
+@dataclass(frozen=True)
+class Renamed:
+    """The engine's output; ``hazard`` says why some scopes kept their names and still need
+    whitespace removal (None: the whole file was minified)."""
+
+    text: str
+    hazard: str | None = None
 
 
 @functools.lru_cache(maxsize=1)
@@ -37,27 +48,77 @@ def available() -> bool:
     return _engine() is not None
 
 
-def minify_renaming(text: str, *, keep_licence: bool) -> str:
-    """``text`` minified with renaming; raises Untrusted instead of risking its meaning."""
+def minify_renaming(text: str) -> Renamed:
+    """``text`` with locals renamed wherever that is safe; raises Untrusted instead of risking its meaning."""
+    if _engine() is None:
+        raise Untrusted(f"tdewolff-minify is not installed ({INSTALL})")
+    root = tree(text).root_node
+    if root.has_error:
+        raise NotJavaScript("it does not parse as JavaScript")
+    year = syntax_year(root)
+    found = hazards(root)
+    if not found:
+        return Renamed(_trusted(text, year))
+    data, pieces, last = text.encode("utf-8"), [], 0
+    for function in renamable_functions(root):
+        source = data[function.start_byte : function.end_byte].decode("utf-8")
+        pieces += [data[last : function.start_byte].decode("utf-8"), _alone(source, function.type, year)]
+        last = function.end_byte
+    pieces.append(data[last:].decode("utf-8"))
+    return Renamed("".join(pieces), describe(*found[0]))
+
+
+def _run(text: str, year: int) -> str:
     engine = _engine()
-    if engine is None:
-        raise Untrusted("tdewolff-minify is not installed (pip install 'flask-bust-assets[minify]')")
-    hazard = renaming_hazard(text)
-    if hazard is not None:
-        raise Untrusted(hazard)
     with _LOCK:
-        engine.config({"js-keep-var-names": False})
+        engine.config({"js-keep-var-names": False, "js-version": year})
         try:
-            minified = str(engine.string("application/javascript", text))
+            return str(engine.string("application/javascript", text))
         except engine.MinifyError as exc:
             raise Untrusted(f"tdewolff-minify failed ({exc})") from None
+
+
+def _trusted(text: str, year: int) -> str:
+    minified = _run(text, year)
     if not parses(minified):
         raise Untrusted("tdewolff-minify's output does not parse")
-    if arities(minified) != arities(text):
-        raise Untrusted("tdewolff-minify dropped unused parameters, which changes what fn.length says")
+    restored = restore_parameters(text, minified)
+    if restored != minified and not parses(restored):
+        raise Untrusted("the output with its parameters put back does not parse")
+    return restored
+
+
+def _alone(source: str, kind: str, year: int) -> str:
+    """One function minified on its own; its source unchanged if that cannot be trusted.
+
+    A declaration stands alone as it is; an expression is given as the value of
+    an assignment to a name the function does not use, and taken back out.
+    """
+    if kind in DECLARATIONS:
+        wrapped, prefix = source, ""
+    else:
+        prefix = next(f"__bust{n}=" for n in range(len(source) + 1) if f"__bust{n}" not in source)
+        wrapped = prefix + source
+    try:
+        minified = _trusted(wrapped, year)
+    except Untrusted:
+        return source
+    statements = tree(minified).root_node.named_children
+    if len(statements) != 1:
+        return source
+    if not prefix:
+        return minified if statements[0].type == kind else source
+    value = statements[0].named_children[0].child_by_field_name("right") if statements[0].named_children else None
+    if statements[0].type != "expression_statement" or value is None or value.type != kind:
+        return source
+    return minified.encode("utf-8")[value.start_byte : value.end_byte].decode("utf-8")
+
+
+def with_licences(source: str, minified: str, *, keep: bool) -> str:
+    """``minified`` with the licence comments of ``source`` at its top if ``keep``, or with none."""
     kept = licence_comments(minified)
-    if keep_licence:
-        missing = [c for c in licence_comments(text) if c not in kept]
+    if keep:
+        missing = [c for c in licence_comments(source) if c not in kept]
         return "\n".join(missing) + "\n" + minified if missing else minified
     for comment in kept:
         minified = minified.replace(comment, "", 1)

@@ -1,13 +1,12 @@
-"""Whether a renaming minifier can be trusted with a JavaScript file: decided by a real parser.
+"""What a real parser (tree-sitter) says about a JavaScript file, for the renaming engine.
 
-tdewolff-minify renames local variables and drops parameters it finds unused.
-That is sound unless code reaches variables by name at run time: a ``with``
-statement, or a direct ``eval`` (it sees the caller's scope). Such a file, or
-one that does not parse, is left to the whitespace-only engine; output that
-does not parse, or whose functions lost parameters (``fn.length``), is never
-written. Licence comments (``/*!``, ``@license``,
-``@preserve``), which the renaming engine drops but for ``/*!``, are found here
-so that they can be put back.
+tdewolff-minify renames local variables, drops parameters it finds unused and
+folds syntax. Renaming is sound unless code reaches variables by name at run
+time: a ``with`` statement or a direct ``eval`` sees every binding of the
+scopes around it (the hazards). Folding is sound as long as the output uses no
+syntax newer than the input (``syntax_year``). Licence comments (``/*!``,
+``@license``, ``@preserve``), which the engine drops but for ``/*!``, are found
+here so that they can be put back.
 """
 
 from __future__ import annotations
@@ -15,12 +14,33 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+
+class Untrusted(Exception):
+    """The renaming engine cannot be trusted with this file; the message says why."""
+
+
+class NotJavaScript(Untrusted):
+    """The file does not parse: the whitespace-only engine reports it (and the setting that decides)."""
+
+
 HAZARDS = """
 (with_statement) @with
 (call_expression function: (identifier) @callee (#eq? @callee "eval")) @eval
 """
-PARAMETERS = "(formal_parameters) @list (arrow_function parameter: (identifier) @single)"
 LICENCE_MARKS = (b"@license", b"@preserve")
+# Syntax tdewolff-minify writes only when told the year allows it: template literals
+# for strings (2015), catch without a binding (2019), ``??`` (2020).
+NEWER_SYNTAX = """
+(binary_expression operator: "??") @y2020
+(optional_chain) @y2020
+(catch_clause !parameter) @y2019
+(template_string) @y2015
+(arrow_function) @y2015
+(class) @y2015
+(class_declaration) @y2015
+(lexical_declaration) @y2015
+"""
+ES5 = 2009
 
 
 @functools.lru_cache(maxsize=1)
@@ -33,54 +53,63 @@ def _language() -> tuple[Any, Any, Any, Any]:
         tree_sitter.Parser(language),
         tree_sitter.Query(language, HAZARDS),
         tree_sitter.Query(language, "(comment) @comment"),
-        tree_sitter.Query(language, PARAMETERS),
+        tree_sitter.Query(language, NEWER_SYNTAX),
     )
 
 
-def _tree(text: str) -> Any:
+def tree(text: str) -> Any:
+    """The tree-sitter syntax tree of ``text`` (byte offsets are of its UTF-8 encoding)."""
     return _language()[0].parse(text.encode("utf-8"))
 
 
+def _captures(query: int, node: Any) -> dict[str, list[Any]]:
+    import tree_sitter
+
+    found: dict[str, list[Any]] = tree_sitter.QueryCursor(_language()[query]).captures(node)
+    return found
+
+
+def hazards(root: Any) -> list[tuple[str, Any]]:
+    """Every ``with`` statement and direct ``eval`` call under ``root``, in source order."""
+    captures = _captures(1, root)
+    found = [("a with statement", n) for n in captures.get("with", [])]
+    found += [("a direct eval", n) for n in captures.get("eval", [])]
+    return sorted(found, key=lambda item: item[1].start_byte)
+
+
+def describe(what: str, node: Any) -> str:
+    """``what`` at the line of ``node``, for a warning or a report."""
+    return f"{what} at line {node.start_point[0] + 1} reaches variables by name"
+
+
 def renaming_hazard(text: str) -> str | None:
-    """Why renaming locals could change what ``text`` does, or None if it cannot."""
-    import tree_sitter
-
-    tree = _tree(text)
-    if tree.root_node.has_error:
+    """Why renaming every local of ``text`` could change what it does, or None if it cannot."""
+    root = tree(text).root_node
+    if root.has_error:
         return "it does not parse as JavaScript"
-    captures = tree_sitter.QueryCursor(_language()[1]).captures(tree.root_node)
-    for name, what in (("with", "a with statement"), ("eval", "a direct eval")):
-        nodes = captures.get(name, [])
-        if nodes:
-            return f"{what} at line {min(n.start_point[0] for n in nodes) + 1} reaches variables by name"
-    return None
-
-
-def arities(text: str) -> list[int]:
-    """How many parameters each function of ``text`` declares, in source order: its ``length``.
-
-    tdewolff-minify drops trailing parameters it finds unused, which changes a
-    function's ``length`` (what Express, Mocha and dependency injectors read):
-    output whose arities differ from its input's is not trusted.
-    """
-    import tree_sitter
-
-    captures = tree_sitter.QueryCursor(_language()[3]).captures(_tree(text).root_node)
-    found = [(n.start_byte, sum(1 for c in n.named_children if c.type != "comment")) for n in captures.get("list", [])]
-    found += [(n.start_byte, 1) for n in captures.get("single", [])]
-    return [count for _, count in sorted(found)]
+    found = hazards(root)
+    return describe(*found[0]) if found else None
 
 
 def parses(text: str) -> bool:
     """True if ``text`` is JavaScript tree-sitter reads without an error."""
-    return not _tree(text).root_node.has_error
+    return not tree(text).root_node.has_error
+
+
+def syntax_year(root: Any) -> int:
+    """The newest ECMAScript edition whose syntax the engine may write: the input's own.
+
+    Output never needs a newer browser than the input did (``??`` from a
+    ternary would break Safari 13, a template literal from a string IE 11).
+    """
+    captures = _captures(3, root)
+    years = [int(name[1:]) for name, nodes in captures.items() if nodes]
+    return max(years, default=ES5)
 
 
 def licence_comments(text: str) -> list[str]:
     """The licence comments of ``text`` (``/*!``, or naming ``@license`` / ``@preserve``), in order."""
-    import tree_sitter
-
-    comments = tree_sitter.QueryCursor(_language()[2]).captures(_tree(text).root_node).get("comment", [])
+    comments = _captures(2, tree(text).root_node).get("comment", [])
     found = []
     for node in sorted(comments, key=lambda n: n.start_byte):
         body = node.text or b""

@@ -62,13 +62,13 @@ def pristine(folder: Path) -> Path:
     return folder
 
 
-def run(project: Path, *args: str) -> tuple[float, float]:
-    """Seconds (wall) and peak MiB of one `flask` command in a fresh process."""
+def run(project: Path, *args: str, app: str = "app", env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Seconds (wall) and peak MiB of one `flask` command in a fresh process (``env``: extra variables)."""
     result = project / "result.json"
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "tests.benchmarks.child", str(result), "--app", "app", *args],
-        cwd=project, env={"PYTHONPATH": str(REPO), "PATH": str(Path(sys.executable).parent)},
+        [sys.executable, "-m", "tests.benchmarks.child", str(result), "--app", app, *args],
+        cwd=project, env={"PYTHONPATH": str(REPO), "PATH": str(Path(sys.executable).parent), **(env or {})},
         capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     seconds = time.perf_counter() - started

@@ -62,6 +62,19 @@ JS_HAZARDS = {
     "unicode-escape-identifier": "var \\u0061bc = 5; R = abc;",
     "script-close-in-string": "R = '</script>'.length + '<\\/script>'.length;",
     "regex-after-paren": "const t = 'a/b'; R = (t).split(/\\//).length + [1, 2].map(x => x / 2)[1];",
+    # htmx's htmx._(): a direct eval reaching its closure's names, beside functions that are renamed.
+    "eval-sees-closure": (
+        "var lib = (function () { var counter = 40; function bump(step, unused) { return counter + step; }\n"
+        "function look(name) { return eval(name); } return { bump: bump, look: look }; })();\n"
+        "R = [lib.look('counter'), lib.bump(2), lib.look('bump')(1), lib.bump.length];"
+    ),
+    # A dropped parameter's default value is an expression that runs: the engine must not drop it.
+    "default-parameter-effect": "let hits = 0; function f(a, b = hits++) { return a; } f(1); R = [hits, f.length];",
+    # The name a dropped parameter is put back under must not hide a variable the body reads.
+    "restored-parameter-name": (
+        "(function () { var longname = 5; function g(t, n, e, r) { return t + longname; }\n"
+        "R = [g.length, g(1), ((a, b) => a).length]; })();"
+    ),
 }
 
 
@@ -151,10 +164,32 @@ def test_unknown_engine_names_setting_and_choices() -> None:
         minify_css("a{}", engine="csso")
 
 
+def test_direct_eval_keeps_the_names_it_can_see_and_the_rest_is_renamed() -> None:
+    source = (
+        "(function () { var counter = 40;\n function look(name) { return eval(name); }\n"
+        " function other(longParameter) { return longParameter * 2; }\n window.both = [look, other]; })();"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MinifyWarning)  # nothing to warn of: the output is safe
+        out = minify_js(source, engine="tdewolff", source="app.js")
+    assert "var counter=40" in out and "function look(name){return eval(name)" in out
+    assert "longParameter" not in out  # eval cannot see inside other(): renamed
+
+
 def test_renaming_engine_falls_back_where_it_cannot_be_trusted_naming_file_and_reason() -> None:
-    with pytest.warns(MinifyWarning, match=r"app\.js: a direct eval at line 1 reaches variables by name; .* rjsmin"):
-        out = minify_js("function f(x) { return eval('x'); }", engine="tdewolff", source="app.js")
-    assert "function f(x)" in out  # not renamed, nothing dropped
+    source = "function f(a, b = sideEffect()) { return a; }"  # the engine drops b, and its call with it
+    with pytest.warns(MinifyWarning, match=r"app\.js: tdewolff-minify dropped a parameter with a default .* rjsmin"):
+        out = minify_js(source, engine="tdewolff", source="app.js")
+    assert out == minify_js(source, engine="rjsmin")
+
+
+def test_renaming_engine_writes_no_newer_syntax_than_its_input() -> None:
+    es5 = "var v = x == null ? 5 : x;\ntry { f() } catch (unused) {}\n"
+    es5 += 'var s = "it\'s \\"q\\"";'  # a string a template literal would write shorter
+    out = minify_js(es5, engine="tdewolff")
+    assert "??" not in out and "catch{" not in out and "`" not in out
+    modern = "let v = x == null ? 5 : x; let w = a?.b;"
+    assert "??" in minify_js(modern, engine="tdewolff")  # an input that needs ES2020 anyway may gain it
 
 
 def test_renaming_engine_keeps_licence_comments_of_every_kind() -> None:
