@@ -16,23 +16,9 @@ import itertools
 import re
 from typing import Any
 
-from .trust import Untrusted, tree
+from .trust import Untrusted, parameter_lists, tree
 
 KEPT_OUT = frozenset({"comment", "(", ")", ","})
-
-
-def _parameter_lists(root: Any) -> list[Any]:
-    """Each function's parameter node (a parenthesised list, or an arrow's bare identifier), in order."""
-    found = []
-    pending = [root]
-    while pending:
-        node = pending.pop()
-        if node.type == "formal_parameters":
-            found.append(node)
-        elif node.type == "arrow_function" and node.child_by_field_name("parameter") is not None:
-            found.append(node.child_by_field_name("parameter"))
-        pending.extend(reversed(node.children))
-    return sorted(found, key=lambda n: n.start_byte)
 
 
 def _parameters(node: Any) -> list[Any]:
@@ -48,8 +34,8 @@ def _free_in(name: str, text: str) -> bool:
 def restore_parameters(source: str, minified: str) -> str:
     """``minified`` with every dropped parameter of ``source``'s functions back in place."""
     source_bytes, output = source.encode("utf-8"), minified.encode("utf-8")
-    before = _parameter_lists(tree(source).root_node)
-    after = _parameter_lists(tree(minified).root_node)
+    before = parameter_lists(tree(source).root_node)
+    after = parameter_lists(tree(minified).root_node)
     if len(before) != len(after):
         raise Untrusted(f"tdewolff-minify's output has {len(after)} functions where the input has {len(before)}")
     fresh = (f"_${n}" for n in itertools.count() if f"_${n}" not in minified)

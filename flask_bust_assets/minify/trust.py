@@ -41,10 +41,11 @@ NEWER_SYNTAX = """
 (lexical_declaration) @y2015
 """
 ES5 = 2009
+PARAMETERS = "(formal_parameters) @list (arrow_function parameter: (identifier) @single)"
 
 
 @functools.lru_cache(maxsize=1)
-def _language() -> tuple[Any, Any, Any, Any]:
+def _language() -> tuple[Any, Any, Any, Any, Any]:
     import tree_sitter
     import tree_sitter_javascript
 
@@ -54,11 +55,17 @@ def _language() -> tuple[Any, Any, Any, Any]:
         tree_sitter.Query(language, HAZARDS),
         tree_sitter.Query(language, "(comment) @comment"),
         tree_sitter.Query(language, NEWER_SYNTAX),
+        tree_sitter.Query(language, PARAMETERS),
     )
 
 
+@functools.lru_cache(maxsize=8)
 def tree(text: str) -> Any:
-    """The tree-sitter syntax tree of ``text`` (byte offsets are of its UTF-8 encoding)."""
+    """The tree-sitter syntax tree of ``text`` (byte offsets are of its UTF-8 encoding).
+
+    Remembered for the last few texts: one minification asks about the same
+    input and output several times (hazards, parameters, licences).
+    """
     return _language()[0].parse(text.encode("utf-8"))
 
 
@@ -75,6 +82,12 @@ def hazards(root: Any) -> list[tuple[str, Any]]:
     found = [("a with statement", n) for n in captures.get("with", [])]
     found += [("a direct eval", n) for n in captures.get("eval", [])]
     return sorted(found, key=lambda item: item[1].start_byte)
+
+
+def parameter_lists(root: Any) -> list[Any]:
+    """Each function's parameters (a parenthesised list, or an arrow's bare identifier), in source order."""
+    captures = _captures(4, root)
+    return sorted(captures.get("list", []) + captures.get("single", []), key=lambda n: n.start_byte)
 
 
 def describe(what: str, node: Any) -> str:
@@ -109,6 +122,8 @@ def syntax_year(root: Any) -> int:
 
 def licence_comments(text: str) -> list[str]:
     """The licence comments of ``text`` (``/*!``, or naming ``@license`` / ``@preserve``), in order."""
+    if "/*!" not in text and not any(mark.decode() in text for mark in LICENCE_MARKS):
+        return []  # most files: no need to parse
     comments = _captures(2, tree(text).root_node).get("comment", [])
     found = []
     for node in sorted(comments, key=lambda n: n.start_byte):
