@@ -12,17 +12,16 @@ digested one, so a module's digest covers its own bytes only.
 
 from __future__ import annotations
 
-import functools
 import os
 import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..core.manifest import ModuleEntry
 from ..core.static import StaticRoot
 from ..errors import BuildError
+from ..minify import javascript
 
 QUERY = """
 (import_statement source: (string (string_fragment) @static))
@@ -44,22 +43,9 @@ class ModuleGraph:
     bare: Mapping[str, Module] = field(default_factory=dict)  # pinned bare names the graph uses
 
 
-@functools.lru_cache(maxsize=1)
-def _parser() -> tuple[Any, Any]:
-    import tree_sitter
-    import tree_sitter_javascript
-
-    language = tree_sitter.Language(tree_sitter_javascript.language())
-    return tree_sitter.Parser(language), tree_sitter.Query(language, QUERY)
-
-
 def specifiers(source: bytes) -> tuple[list[str], list[str]]:
     """(static, dynamic) import specifiers of a module's source, in order."""
-    import tree_sitter
-
-    parser, query = _parser()
-    tree = parser.parse(source)
-    captures = tree_sitter.QueryCursor(query).captures(tree.root_node)
+    captures = javascript.captures(QUERY, javascript.parse(source).root_node)
 
     def texts(name: str) -> list[str]:
         return [(n.text or b"").decode("utf-8") for n in sorted(captures.get(name, []), key=lambda n: n.start_byte)]

@@ -16,15 +16,16 @@ import itertools
 import re
 from typing import Any
 
-from .trust import Untrusted, parameter_lists, tree
+from .javascript import tree
+from .trust import Untrusted, parameter_lists
 
-KEPT_OUT = frozenset({"comment", "(", ")", ","})
+NOT_PARAMETERS = frozenset({"comment", "(", ")", ","})
 
 
 def _parameters(node: Any) -> list[Any]:
     if node.type != "formal_parameters":
         return [node]
-    return [child for child in node.children if child.type not in KEPT_OUT]
+    return [child for child in node.children if child.type not in NOT_PARAMETERS]
 
 
 def _free_in(name: str, text: str) -> bool:

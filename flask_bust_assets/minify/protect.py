@@ -12,12 +12,12 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from ..css import references as cssurls
 from ..css import tokens as csstokens
 from ..css.tokens import Span
+from . import javascript
 
 
 class ProtectionError(ValueError):
@@ -52,7 +52,7 @@ class Protected:
         return restored
 
 
-def _free_prefix(text: str) -> str:
+def free_prefix(text: str) -> str:
     """A placeholder prefix that cannot clash with anything already in ``text``."""
     for n in itertools.count():
         prefix = f"__bust{n}_"
@@ -76,7 +76,7 @@ def protect_css(text: str, *, keep_licence: bool) -> Protected:
         spans = _CARRIED.get(text) or css_spans(text)
     except csstokens.CSSSyntaxError as exc:
         raise ProtectionError(str(exc)) from exc
-    protected = Protected(text="", prefix=_free_prefix(text))
+    protected = Protected(text="", prefix=free_prefix(text))
     pieces: list[str] = []
     cursor = 0
     for start, end, comment in spans:
@@ -125,33 +125,24 @@ def carry_css_spans(old: str, new: str, edits: list[tuple[int, int, int]]) -> No
     _CARRIED[new] = tuple(moved)
 
 
-@lru_cache(maxsize=1)
-def _js_parser() -> tuple[Any, Any, Any]:
-    import tree_sitter
-    import tree_sitter_javascript
-
-    language = tree_sitter.Language(tree_sitter_javascript.language())
-    # A query runs in C: three times faster than walking every node in Python.
-    query = tree_sitter.Query(language, "[(template_string) (regex) (string) (comment)] @node")
-    names = tree_sitter.Query(
-        language,
-        "[(identifier) (property_identifier) (shorthand_property_identifier) "
-        "(shorthand_property_identifier_pattern) (private_property_identifier)] @node",
-    )
-    return tree_sitter.Parser(language), query, names
+# What every engine must copy verbatim, and the identifiers among which escaped ones hide.
+JS_CONSTRUCTS = "[(template_string) (regex) (string) (comment)] @node"
+JS_NAMES = (
+    "[(identifier) (property_identifier) (shorthand_property_identifier) "
+    "(shorthand_property_identifier_pattern) (private_property_identifier)] @node"
+)
 
 
 def protect_js(text: str, *, keep_licence: bool) -> Protected:
     """Replace strings, template literals and regexes; drop ``/*!`` comments unless kept."""
     source = text.encode("utf-8")
-    parser, query, names = _js_parser()
-    tree = parser.parse(source)
+    tree = javascript.tree(text)
     if tree.root_node.has_error:
         raise ProtectionError(f"not valid JavaScript at {_first_error(tree.root_node)}")
-    protected = Protected(text="", prefix=_free_prefix(text))
+    protected = Protected(text="", prefix=free_prefix(text))
     pieces: list[bytes] = []
     cursor = 0
-    for node in _js_spans(query, names if b"\\" in source else None, tree.root_node, keep_licence):
+    for node in _js_spans(tree.root_node, keep_licence, escapes=b"\\" in source):
         pieces.append(source[cursor : node.start_byte])
         original = source[node.start_byte : node.end_byte]
         if node.type == "comment":
@@ -171,14 +162,12 @@ def protect_js(text: str, *, keep_licence: bool) -> Protected:
     return protected
 
 
-def _js_spans(query: Any, names: Any, root: Any, keep_licence: bool) -> list[Any]:
-    """Outermost protected nodes (and licence comments to drop), in source order; with ``names``,
+def _js_spans(root: Any, keep_licence: bool, *, escapes: bool) -> list[Any]:
+    """Outermost protected nodes (and licence comments to drop), in source order; with ``escapes``,
     also the identifiers written with escapes (only asked for when the text has a backslash)."""
-    import tree_sitter
-
-    captured = tree_sitter.QueryCursor(query).captures(root).get("node", [])
-    if names is not None:
-        identifiers = tree_sitter.QueryCursor(names).captures(root).get("node", [])
+    captured = javascript.captures(JS_CONSTRUCTS, root).get("node", [])
+    if escapes:
+        identifiers = javascript.captures(JS_NAMES, root).get("node", [])
         captured = [*captured, *(n for n in identifiers if b"\\" in (n.text or b""))]
     found: list[Any] = []
     end = -1

@@ -17,9 +17,11 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from .javascript import tree
 from .parameters import restore_parameters
+from .protect import free_prefix
 from .scopes import DECLARATIONS, renamable_functions
-from .trust import NotJavaScript, Untrusted, describe, hazards, licence_comments, parses, syntax_year, tree
+from .trust import NotJavaScript, Untrusted, describe, hazards, licence_comments, parses, syntax_year
 
 _LOCK = threading.Lock()  # its configuration is process-wide
 INSTALL = "pip install 'flask-bust-assets[minify]'"
@@ -94,11 +96,8 @@ def _alone(source: str, kind: str, year: int) -> str:
     A declaration stands alone as it is; an expression is given as the value of
     an assignment to a name the function does not use, and taken back out.
     """
-    if kind in DECLARATIONS:
-        wrapped, prefix = source, ""
-    else:
-        prefix = next(f"__bust{n}=" for n in range(len(source) + 1) if f"__bust{n}" not in source)
-        wrapped = prefix + source
+    prefix = "" if kind in DECLARATIONS else free_prefix(source)
+    wrapped = f"{prefix}={source}" if prefix else source
     try:
         minified = _trusted(wrapped, year)
     except Untrusted:

@@ -21,6 +21,7 @@ from .trust import hazards
 # so the functions inside them are taken instead.
 DECLARATIONS = frozenset({"function_declaration", "generator_function_declaration"})
 EXPRESSIONS = frozenset({"function_expression", "generator_function", "arrow_function"})
+FUNCTIONS = DECLARATIONS | EXPRESSIONS
 
 
 def _span(node: Any) -> tuple[int, int]:
@@ -38,7 +39,7 @@ def renamable_functions(root: Any) -> list[Any]:
     pending = [root]
     while pending:
         node = pending.pop()
-        if node.type in DECLARATIONS | EXPRESSIONS and _span(node) not in exposed:
+        if node.type in FUNCTIONS and _span(node) not in exposed:
             found.append(node)
         else:
             pending.extend(reversed(node.children))

@@ -11,8 +11,9 @@ here so that they can be put back.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
+
+from .javascript import captures, tree
 
 
 class Untrusted(Exception):
@@ -44,50 +45,18 @@ ES5 = 2009
 PARAMETERS = "(formal_parameters) @list (arrow_function parameter: (identifier) @single)"
 
 
-@functools.lru_cache(maxsize=1)
-def _language() -> tuple[Any, Any, Any, Any, Any]:
-    import tree_sitter
-    import tree_sitter_javascript
-
-    language = tree_sitter.Language(tree_sitter_javascript.language())
-    return (
-        tree_sitter.Parser(language),
-        tree_sitter.Query(language, HAZARDS),
-        tree_sitter.Query(language, "(comment) @comment"),
-        tree_sitter.Query(language, NEWER_SYNTAX),
-        tree_sitter.Query(language, PARAMETERS),
-    )
-
-
-@functools.lru_cache(maxsize=8)
-def tree(text: str) -> Any:
-    """The tree-sitter syntax tree of ``text`` (byte offsets are of its UTF-8 encoding).
-
-    Remembered for the last few texts: one minification asks about the same
-    input and output several times (hazards, parameters, licences).
-    """
-    return _language()[0].parse(text.encode("utf-8"))
-
-
-def _captures(query: int, node: Any) -> dict[str, list[Any]]:
-    import tree_sitter
-
-    found: dict[str, list[Any]] = tree_sitter.QueryCursor(_language()[query]).captures(node)
-    return found
-
-
 def hazards(root: Any) -> list[tuple[str, Any]]:
     """Every ``with`` statement and direct ``eval`` call under ``root``, in source order."""
-    captures = _captures(1, root)
-    found = [("a with statement", n) for n in captures.get("with", [])]
-    found += [("a direct eval", n) for n in captures.get("eval", [])]
+    found_by = captures(HAZARDS, root)
+    found = [("a with statement", n) for n in found_by.get("with", [])]
+    found += [("a direct eval", n) for n in found_by.get("eval", [])]
     return sorted(found, key=lambda item: item[1].start_byte)
 
 
 def parameter_lists(root: Any) -> list[Any]:
     """Each function's parameters (a parenthesised list, or an arrow's bare identifier), in source order."""
-    captures = _captures(4, root)
-    return sorted(captures.get("list", []) + captures.get("single", []), key=lambda n: n.start_byte)
+    found = captures(PARAMETERS, root)
+    return sorted(found.get("list", []) + found.get("single", []), key=lambda n: n.start_byte)
 
 
 def describe(what: str, node: Any) -> str:
@@ -115,8 +84,7 @@ def syntax_year(root: Any) -> int:
     Output never needs a newer browser than the input did (``??`` from a
     ternary would break Safari 13, a template literal from a string IE 11).
     """
-    captures = _captures(3, root)
-    years = [int(name[1:]) for name, nodes in captures.items() if nodes]
+    years = [int(name[1:]) for name, nodes in captures(NEWER_SYNTAX, root).items() if nodes]
     return max(years, default=ES5)
 
 
@@ -124,7 +92,7 @@ def licence_comments(text: str) -> list[str]:
     """The licence comments of ``text`` (``/*!``, or naming ``@license`` / ``@preserve``), in order."""
     if "/*!" not in text and not any(mark.decode() in text for mark in LICENCE_MARKS):
         return []  # most files: no need to parse
-    comments = _captures(2, tree(text).root_node).get("comment", [])
+    comments = captures("(comment) @comment", tree(text).root_node).get("comment", [])
     found = []
     for node in sorted(comments, key=lambda n: n.start_byte):
         body = node.text or b""

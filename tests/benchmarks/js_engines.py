@@ -15,7 +15,8 @@ import warnings
 import brotli
 
 from flask_bust_assets.minify.engines import JS_ENGINES, minify_js
-from flask_bust_assets.minify.trust import renaming_hazard, tree
+from flask_bust_assets.minify.javascript import tree
+from flask_bust_assets.minify.trust import renaming_hazard
 from tests.helpers import npm_package
 from tests.libraries import LIBRARIES, TITLES
 
