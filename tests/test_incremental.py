@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import gzip
 import json
 import os
 import sys
@@ -14,7 +16,7 @@ from flask import Flask
 from flask_assets import Bundle
 from webassets.filter import Filter, register_filter
 
-from flask_bust_assets.build import filters
+from flask_bust_assets.build import filters, reuse
 from flask_bust_assets.web import commands
 
 from .helpers import GEN, MANIFEST, make_app, write
@@ -81,6 +83,16 @@ def test_changing_one_source_rebuilds_only_its_bundle(root: Path, minify_calls: 
     report = build(site(root))
     assert [Path(p).name for p in minify_calls] == ["a.js"]
     assert {r.name: r.reused for r in report.results} == {"css": True, "js": False}
+
+
+def test_installing_or_removing_an_engine_rebuilds_the_bundles(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without tdewolff-minify the default engine is rjsmin: outputs made by one must not be reused by the other.
+    build(site(root))
+    installed = reuse.engine_versions()
+    assert "tdewolff=missing" not in installed
+    monkeypatch.setattr(reuse, "engine_versions", lambda: (*installed[:-1], "tdewolff=missing"))
+    report = build(site(root))
+    assert {r.name: r.reused for r in report.results} == {"css": False, "js": False}
 
 
 def test_changing_a_referenced_image_rebuilds_the_stylesheet(root: Path) -> None:
@@ -211,6 +223,21 @@ def test_variants_are_made_once_per_content_and_shared_between_output_folders(tm
         assert not list(generated.glob("small.*.css.*"))
     # The second output folder's big variant is the store's file, linked: compressed once.
     assert inodes[0][0] == inodes[1][0] and inodes[0][1] != inodes[1][1]
+
+
+def test_a_store_on_another_file_system_is_copied_from(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def cross_device(source: str, target: str) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link", source)
+
+    big = "".join(f".r{i} {{ margin: {i}px }}\n" for i in range(1200))  # over STORE_MIN: kept in the store
+    write(tmp_path, "static/css/big.css", big)
+    monkeypatch.setattr(os, "link", cross_device)
+    app, _ = make_app(tmp_path, {"ASSETS_CACHE": str(tmp_path / "cache")})
+    assert build(app).compressed == 2
+    variant = next((tmp_path / GEN / "css").glob("big.*.css.gz"))
+    assert gzip.decompress(variant.read_bytes()) == big.encode()
+    assert variant.stat().st_mode & 0o777 == 0o644  # readable by a web server, like every output
+    assert not [p for p in variant.parent.iterdir() if p.name.startswith(".")]  # no temp file left
 
 
 @pytest.mark.parametrize("change", ["none", "output deleted", "setting", "file added", "manifest edited"])

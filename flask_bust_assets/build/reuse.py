@@ -19,7 +19,7 @@ from webassets.bundle import Bundle, wrap
 
 from ..core.files import write_atomic
 from ..core.stamps import still_valid
-from ..minify.engines import distribution_version
+from ..minify.engines import distribution_version, engine_versions
 from .sources import lookup
 
 FILE = "flask-bust-assets-build.json"  # bundles, and what the last build's manifest and trees were
@@ -137,7 +137,8 @@ def definition_key(env: Any, name: str, settings: Any) -> str:
     """
     bundle = lookup(env, name)
     leaves = [(_describe(leaf), [f.id() for f in extra]) for leaf, extra, _ in bundle.iterbuild(wrap(env, bundle))]
-    return hashlib.sha256(repr((settings, leaves)).encode("utf-8")).hexdigest()
+    # Each engine's release too: installing tdewolff-minify changes what the default engine writes.
+    return hashlib.sha256(repr((settings, engine_versions(), leaves)).encode("utf-8")).hexdigest()
 
 
 def _describe(bundle: Bundle) -> Any:

@@ -14,7 +14,6 @@ from ..core.digest import check_algorithm
 from ..core.manifest import manifest_path
 from ..core.static import StaticRoot
 from ..errors import ConfigError
-from ..minify.engines import engine_versions
 
 VERSIONING_MODES = ("filename", "query")
 POLICIES = ("error", "warn")
@@ -149,7 +148,6 @@ def read_settings(app: Flask) -> Settings:
             options=(
                 *((key, config.get(key)) for key in OUTPUT_KEYS),
                 ("BUST_ASSETS_MISSING_REFERENCE", static.missing_reference),
-                ("engines", engine_versions()),  # installing tdewolff-minify changes the default's output
             ),
             brotli_quality=_brotli_quality(config),
             modules=_globs(config, "BUST_ASSETS_MODULES", kind="logical paths", example="['js/app.js']"),
