@@ -109,7 +109,7 @@ def build_all(
             if not same:
                 _record(report, data, fingerprint, settings, cache)
             # The folder as this build left it, once killed builds' temp files are gone.
-            cache.tree = [now[0], names_digest(settings.output_folder, sweep_after=TEMP_AGE), now[2]]
+            cache.tree = [now[0], names_digest(settings.output_folder, sweep_after=TEMP_AGE), now[1]]
     except (OSError, BustAssetsError) as exc:
         _undo(written)
         report.static.errors.append(_write_error(exc, settings.output_folder))
@@ -127,8 +127,10 @@ def _variants(report: BuildReport, written: list[str], same: bool, settings: Bui
     Only content-addressed names get variants: a plain name's variant could go stale."""
     produced = {b.abspath: b.data for r in report.results for b in r.files if not b.entry.query}
     produced.update((d.abspath, d.data) for d in report.static.files if d.path != d.logical)
-    last = {} if same else generations.load(settings.manifest_path).newest  # same: all were in the last
-    todo = {path for path in produced if not same and last.get(path) != 0}.union(written)
+    todo = set(written)
+    if not same:  # else every produced file was in the last build, its variants with it
+        newest = generations.load(settings.manifest_path).newest
+        todo.update(path for path in produced if newest.get(path) != 0)  # 0: the last build's
     store = VariantStore(cache.folder, settings.brotli_quality)
     return compress_all([(path, produced[path]) for path in todo if path in produced], store)
 

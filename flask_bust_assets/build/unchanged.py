@@ -18,9 +18,9 @@ from .reuse import BuildCache
 from .static import Scan, StaticPlan
 
 
-def fingerprints(scanned: Scan, settings: Any, plan: StaticPlan) -> list[str]:
-    """[the scan's fingerprint, "" for the output folder's (taken when needed), the settings']."""
-    return [scanned.fingerprint(), "", settings_key(settings, plan)]
+def fingerprints(scanned: Scan, settings: Any, plan: StaticPlan) -> tuple[str, str]:
+    """(the scan's fingerprint, the settings'): the output folder's names are listed only when needed."""
+    return scanned.fingerprint(), settings_key(settings, plan)
 
 
 def settings_key(settings: Any, plan: StaticPlan) -> str:
@@ -29,12 +29,12 @@ def settings_key(settings: Any, plan: StaticPlan) -> str:
     return hashlib.sha256(described.encode("utf-8")).hexdigest()
 
 
-def nothing_changed(cache: BuildCache, now: list[str], results: list[Any], settings: Any) -> bool:
+def nothing_changed(cache: BuildCache, now: tuple[str, str], results: list[Any], settings: Any) -> bool:
     """True if this build would write exactly what the last one left (see the module docstring).
     The cheap tests first: the output folder is listed only when all else is unchanged."""
     return (
         len(cache.tree) == 3
-        and (cache.tree[0], cache.tree[2]) == (now[0], now[2])
+        and (cache.tree[0], cache.tree[2]) == now
         and all(r.reused and r.error is None for r in results)
         and cache.manifest[1:] == list(stamp(settings.manifest_path))
         and cache.tree[1] == names_digest(settings.output_folder)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
-import shutil
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -113,11 +112,9 @@ def _place(source: str | bytes, target: str) -> int:
         os.link(source, target)  # atomic: the name appears with every byte
     except FileExistsError:
         return 0
-    except OSError:
-        tmp = f"{os.path.dirname(target)}/.{os.path.basename(target)}.{os.getpid()}.tmp"
-        shutil.copyfile(source, tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+    except OSError:  # the store on another file system: copy, through the same temp-name rename
+        with open(source, "rb") as handle:
+            write_atomic(target, handle.read())
     return 1
 
 

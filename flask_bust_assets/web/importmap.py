@@ -33,24 +33,31 @@ class ImportMaps:
         """One import map for every entry point's graph, ``modulepreload`` links for their static
         imports, and each entry's ``<script type="module">``, all with integrity."""
         graphs = [self._graph(entry) for entry in entries]
+        urls: dict[Module, tuple[str, str]] = {}  # each module's URL and sha384, looked up once per render
+
+        def url(module: Module) -> tuple[str, str]:
+            if module not in urls:
+                urls[module] = self._url(module)
+            return urls[module]
+
         imports: dict[str, str] = {}
         integrity: dict[str, str] = {}
         for graph in graphs:
             for module in graph.modules:
-                url, sri = self._url(module)
-                imports[_plain(url, module[1])] = url
-                integrity[url] = sri
+                href, sri = url(module)
+                imports[_plain(href, module[1])] = href
+                integrity[href] = sri
             for name, module in graph.bare.items():
-                imports[name] = self._url(module)[0]
+                imports[name] = url(module)[0]
         document = json.dumps({"imports": imports, "integrity": integrity}, indent=1).replace("</", "<\\/")
         parts = [f'<script type="importmap">\n{document}\n</script>']
         for graph in graphs:
             for module in graph.preload:
-                url, sri = self._url(module)
-                parts.append(f'<link rel="modulepreload" href="{escape(url)}" integrity="{escape(sri)}">')
+                href, sri = url(module)
+                parts.append(f'<link rel="modulepreload" href="{escape(href)}" integrity="{escape(sri)}">')
         for graph in graphs:
-            url, sri = self._url(graph.modules[0])
-            parts.append(f'<script type="module" src="{escape(url)}" integrity="{escape(sri)}"></script>')
+            href, sri = url(graph.modules[0])
+            parts.append(f'<script type="module" src="{escape(href)}" integrity="{escape(sri)}"></script>')
         return Markup("\n".join(parts))
 
     def _graph(self, entry: str) -> ModuleEntry:

@@ -201,16 +201,17 @@ class BustState:
         roots = self.digester.roots
         known = ServedFiles([], {}, {}) if self.live else self._served()
         plain = settings.static.plain_max_age
+        plain_cache = f"public, max-age={plain}" if plain else None  # of plain names: a short max-age
         lookup = DigestedLookup(
             roots,
             known,
             verifier=DigestVerifier(settings.build.algorithm, settings.build.length),
             length=settings.build.length,
             cors=settings.static.allow_origin,
-            plain_cache=f"public, max-age={plain}" if plain else "no-cache",
+            plain_cache=plain_cache or "no-cache",
             live_plain=self.live and settings.build.versioning == "query",
         )
-        return lookup, (f"public, max-age={plain}" if plain else None)
+        return lookup, plain_cache
 
     def _served(self) -> ServedFiles:
         """URL path (without SCRIPT_NAME) -> (file, digest) of every generated file the manifest names.
