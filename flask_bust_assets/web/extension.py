@@ -19,6 +19,7 @@ from ..build.hooks import BustManifest, ContentHashVersion
 from ..build.webassets_api import StableKeyCache, named_bundles
 from ..core.digest import DEFAULT_ALGORITHM, DEFAULT_LENGTH
 from .bundles import Bundle, adopt, check_filters
+from .checks import check_all
 from .importmap import ImportMaps
 from .settings import cache_folder, configured_manifest
 from .state import BustState
@@ -170,6 +171,7 @@ class BustAssets(Environment):  # type: ignore[misc]
         config.setdefault("ASSETS_MANIFEST", BustManifest())
         config.setdefault("ASSETS_VERSIONS", ContentHashVersion())
         config.setdefault("ASSETS_URL_EXPIRE", config["BUST_ASSETS_VERSIONING"] == "query")
+        check_all(config)  # a wrong value fails here, at start-up, naming the key; read_settings checks again
 
         app.jinja_env.add_extension(BustAssetsExtension)
         app.jinja_env.assets_environment = self  # type: ignore[attr-defined]

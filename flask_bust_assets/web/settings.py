@@ -14,9 +14,8 @@ from ..core.digest import check_algorithm
 from ..core.manifest import manifest_path
 from ..core.static import StaticRoot
 from ..errors import ConfigError
+from .checks import check_all, checked
 
-VERSIONING_MODES = ("filename", "query")
-POLICIES = ("error", "warn")
 # Read by the filters straight from config; listed here so that a change rebuilds.
 OUTPUT_KEYS = ("BUST_ASSETS_CSS_ENGINE", "BUST_ASSETS_JS_ENGINE", "BUST_ASSETS_KEEP_LICENCE", "BUST_ASSETS_INVALID_JS")
 
@@ -80,12 +79,13 @@ def static_roots(app: Flask, output_folder: str) -> list[StaticRoot]:
 
 def output_folder(config: Any) -> str:
     """BUST_ASSETS_OUTPUT_FOLDER as an absolute path."""
-    return os.path.abspath(str(config["BUST_ASSETS_OUTPUT_FOLDER"]))
+    folder: str = checked(config, "BUST_ASSETS_OUTPUT_FOLDER")
+    return os.path.abspath(folder)
 
 
 def configured_manifest(config: Any) -> str:
     """BUST_ASSETS_MANIFEST, by default ``assets-manifest.json`` in the output folder."""
-    return manifest_path(output_folder(config), config.get("BUST_ASSETS_MANIFEST"))
+    return manifest_path(output_folder(config), checked(config, "BUST_ASSETS_MANIFEST"))
 
 
 def cache_folder(app: Flask) -> str | None:
@@ -95,7 +95,7 @@ def cache_folder(app: Flask) -> str | None:
     download it (and the sources it holds): ``True`` means the instance folder's,
     as the default does. A cache object of webassets' kinds counts by its folder.
     """
-    value = app.config.get("ASSETS_CACHE")
+    value = checked(app.config, "ASSETS_CACHE")
     if value is True:
         return os.path.join(app.instance_path, "webassets-cache")
     if isinstance(value, str):
@@ -106,19 +106,17 @@ def cache_folder(app: Flask) -> str | None:
 
 def is_strict(app: Flask) -> bool:
     """BUST_ASSETS_STRICT in production, read alone: at start-up, before the rest is validated."""
-    return bool(app.config.get("BUST_ASSETS_STRICT")) and not app.config.get("ASSETS_AUTO_BUILD")
+    config = app.config
+    return checked(config, "BUST_ASSETS_STRICT", False) and not checked(config, "ASSETS_AUTO_BUILD", False)
 
 
 def read_settings(app: Flask) -> Settings:
-    """Read and validate every setting; ConfigError names the key and the fix."""
+    """Read and validate every setting; ConfigError names the key, the value and what is accepted."""
     config = app.config
-    strict = bool(config.get("BUST_ASSETS_STRICT", False))
-    versioning = _choice(config, "BUST_ASSETS_VERSIONING", VERSIONING_MODES)
-    algorithm = str(config["BUST_ASSETS_DIGEST_ALGORITHM"])
-    try:
-        length = int(config["BUST_ASSETS_DIGEST_LENGTH"])
-    except (TypeError, ValueError):
-        raise ConfigError("BUST_ASSETS_DIGEST_LENGTH must be a whole number, e.g. 16.") from None
+    check_all(config)
+    strict = checked(config, "BUST_ASSETS_STRICT", False)
+    algorithm = checked(config, "BUST_ASSETS_DIGEST_ALGORITHM")
+    length = checked(config, "BUST_ASSETS_DIGEST_LENGTH")
     check_algorithm(algorithm, length)
     output = output_folder(config)
     _check_output_folder(app, output)
@@ -128,98 +126,51 @@ def read_settings(app: Flask) -> Settings:
     if cache is not None:
         _refuse_inside_static(app, "ASSETS_CACHE", cache)
     static = StaticSettings(
-        enabled=bool(config["BUST_ASSETS_STATIC"]),
-        include=_globs(config, "BUST_ASSETS_STATIC_INCLUDE"),
-        exclude=_globs(config, "BUST_ASSETS_STATIC_EXCLUDE"),
-        missing_static=_choice(config, "BUST_ASSETS_MISSING_STATIC", POLICIES, "error" if strict else "warn"),
-        missing_reference=_choice(config, "BUST_ASSETS_MISSING_REFERENCE", POLICIES),
-        invalid_js=_choice(config, "BUST_ASSETS_INVALID_JS", POLICIES, "error"),
-        serve=bool(config["BUST_ASSETS_SERVE"]),
-        plain_max_age=_seconds(config, "BUST_ASSETS_PLAIN_MAX_AGE"),
-        allow_origin=str(config.get("BUST_ASSETS_ALLOW_ORIGIN") or "") or None,
+        enabled=checked(config, "BUST_ASSETS_STATIC"),
+        include=checked(config, "BUST_ASSETS_STATIC_INCLUDE", ()),
+        exclude=checked(config, "BUST_ASSETS_STATIC_EXCLUDE", ()),
+        missing_static=checked(config, "BUST_ASSETS_MISSING_STATIC") or ("error" if strict else "warn"),
+        missing_reference=checked(config, "BUST_ASSETS_MISSING_REFERENCE"),
+        invalid_js=checked(config, "BUST_ASSETS_INVALID_JS"),
+        serve=checked(config, "BUST_ASSETS_SERVE"),
+        plain_max_age=checked(config, "BUST_ASSETS_PLAIN_MAX_AGE"),
+        allow_origin=checked(config, "BUST_ASSETS_ALLOW_ORIGIN"),
     )
     return Settings(
         build=BuildSettings(
             manifest_path=manifest,
             output_folder=output,
-            versioning=versioning,
+            versioning=checked(config, "BUST_ASSETS_VERSIONING"),
             algorithm=algorithm,
             length=length,
             options=(
                 *((key, config.get(key)) for key in OUTPUT_KEYS),
                 ("BUST_ASSETS_MISSING_REFERENCE", static.missing_reference),
             ),
-            brotli_quality=_brotli_quality(config),
-            modules=_globs(config, "BUST_ASSETS_MODULES", kind="logical paths", example="['js/app.js']"),
-            imports=_imports(config),
+            brotli_quality=checked(config, "BUST_ASSETS_BROTLI_QUALITY", DEFAULT_BROTLI_QUALITY),
+            modules=checked(config, "BUST_ASSETS_MODULES", ()),
+            imports=checked(config, "BUST_ASSETS_IMPORTS", {}),
         ),
         static=static,
-        auto_build=bool(config["ASSETS_AUTO_BUILD"]),
+        auto_build=checked(config, "ASSETS_AUTO_BUILD"),
         cache_folder=cache,
         strict=strict,
-        debug=bool(config.get("ASSETS_DEBUG", False)),
+        debug=bool(checked(config, "ASSETS_DEBUG", False)),
         publish=PublishSettings(
-            bucket=config.get("BUST_ASSETS_S3_BUCKET") or None,
-            prefix=_prefix(config.get("BUST_ASSETS_S3_PREFIX") or ""),
-            endpoint_url=config.get("BUST_ASSETS_S3_ENDPOINT_URL") or None,
-            region=config.get("BUST_ASSETS_S3_REGION") or None,
-            cdn_url=(config.get("BUST_ASSETS_CDN_URL") or "").rstrip("/") or None,
-            workers=max(1, int(config.get("BUST_ASSETS_PUBLISH_WORKERS", 8))),
+            bucket=checked(config, "BUST_ASSETS_S3_BUCKET"),
+            prefix=_prefix(checked(config, "BUST_ASSETS_S3_PREFIX") or ""),
+            endpoint_url=checked(config, "BUST_ASSETS_S3_ENDPOINT_URL"),
+            region=checked(config, "BUST_ASSETS_S3_REGION"),
+            cdn_url=checked(config, "BUST_ASSETS_CDN_URL"),
+            workers=checked(config, "BUST_ASSETS_PUBLISH_WORKERS", 8),
         ),
     )
-
-
-def _choice(config: Any, key: str, choices: tuple[str, ...], default: str | None = None) -> str:
-    """``config[key]``, one of ``choices``; None (unset) gives ``default``."""
-    value = config.get(key)
-    if value is None and default is not None:
-        return default
-    if value not in choices:
-        listed = " or ".join(repr(c) for c in choices)
-        hint = f"the default is {default!r}" if default else "the first is the default"
-        raise ConfigError(f"{key} is {value!r}; use {listed} ({hint}).")
-    return str(value)
 
 
 def _prefix(value: str) -> str:
     """``assets`` / ``/assets/`` -> ``assets/``: keys never start with a slash."""
     value = str(value).strip("/")
     return f"{value}/" if value else ""
-
-
-def _brotli_quality(config: Any) -> int:
-    value = config.get("BUST_ASSETS_BROTLI_QUALITY", DEFAULT_BROTLI_QUALITY)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 11:
-        raise ConfigError(f"BUST_ASSETS_BROTLI_QUALITY is {value!r}; use a whole number from 0 to 11.")
-    return value
-
-
-def _seconds(config: Any, key: str) -> int:
-    try:
-        value = int(config[key])
-    except (TypeError, ValueError):
-        value = -1
-    if value < 0:
-        raise ConfigError(f"{key} must be a whole number of seconds, 0 or more (it is {config[key]!r}).")
-    return value
-
-
-def _globs(
-    config: Any, key: str, kind: str = "glob patterns", example: str = "['img/*', '*.woff2']"
-) -> tuple[str, ...]:
-    value = config.get(key, ())
-    if isinstance(value, str) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{key} must be a list of {kind}, e.g. {example}.")
-    return tuple(value)
-
-
-def _imports(config: Any) -> tuple[tuple[str, str], ...]:
-    value = config.get("BUST_ASSETS_IMPORTS") or {}
-    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise ConfigError(
-            "BUST_ASSETS_IMPORTS must map bare import names to logical paths, e.g. {'htmx.org': 'vendor/htmx.esm.js'}."
-        )
-    return tuple(sorted(value.items()))
 
 
 def _refuse_inside_static(app: Flask, key: str, path: str) -> None:
