@@ -31,6 +31,10 @@ class BuildError(BustAssetsError):
         super().__init__(prefix + message)
 
 
+class PublishError(BustAssetsError):
+    """The bucket could not be reached, found or written; nothing after the failure was uploaded."""
+
+
 class ManifestError(BustAssetsError):
     """The manifest is missing, unreadable or does not name what was asked for."""
 

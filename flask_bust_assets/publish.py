@@ -18,7 +18,7 @@ from typing import Any
 
 from .core.digest import FOREVER
 from .core.files import ENCODINGS
-from .errors import ConfigError
+from .errors import ConfigError, PublishError
 
 MANIFEST_CACHE = "no-cache"  # app servers fetching it must always get the latest
 
@@ -73,11 +73,42 @@ def client(*, endpoint_url: str | None, region: str | None) -> Any:
 
 
 def existing_keys(s3: Any, bucket: str, prefix: str) -> set[str]:
-    """Every key under ``prefix``, listed once (cheaper than a HEAD per object)."""
+    """Every key under ``prefix``, listed once (cheaper than a HEAD per object).
+
+    The first call to the storage: where it cannot be reached, the bucket does not
+    exist or the credentials are missing or refused, a PublishError says which.
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
     keys: set[str] = set()
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-        keys.update(obj["Key"] for obj in page.get("Contents", []))
+    try:
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+            keys.update(obj["Key"] for obj in page.get("Contents", []))
+    except (BotoCoreError, ClientError) as exc:
+        raise PublishError(_storage_problem(exc, bucket, s3.meta.endpoint_url)) from None
     return keys
+
+
+def _storage_problem(exc: Exception, bucket: str, endpoint: str) -> str:
+    """One line for what went wrong talking to the storage, and what to do; nothing was uploaded."""
+    from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
+
+    where = f"bucket {bucket!r} at {endpoint}"
+    if isinstance(exc, NoCredentialsError):
+        fix = "no credentials were found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE"
+    elif isinstance(exc, EndpointConnectionError):
+        fix = f"nothing answers there ({exc}): check BUST_ASSETS_S3_ENDPOINT_URL and that the storage is up"
+    elif isinstance(exc, ClientError):
+        code = str(exc.response.get("Error", {}).get("Code", ""))
+        if code == "NoSuchBucket":
+            fix = "it does not exist: create it, or fix BUST_ASSETS_S3_BUCKET"
+        elif code in ("AccessDenied", "403", "InvalidAccessKeyId", "SignatureDoesNotMatch"):
+            fix = f"the storage refused the credentials ({code}): they need s3:ListBucket and s3:PutObject on it"
+        else:
+            fix = f"the storage answered {code or type(exc).__name__}: {exc}"
+    else:
+        fix = f"{type(exc).__name__}: {exc}"
+    return f"Cannot publish to {where}: {fix}. Nothing was uploaded."
 
 
 def publish(
@@ -124,7 +155,12 @@ def publish(
                 report.failed.append((key, error))
     if report.failed:
         return report  # the bucket keeps its previous manifest, which names only files that are there
-    if manifest.key in present and _same_object(s3, bucket, manifest):
+    try:
+        unchanged = manifest.key in present and _same_object(s3, bucket, manifest)
+    except failures as exc:
+        report.failed.append((manifest.key, f"{type(exc).__name__}: {exc}"))
+        return report
+    if unchanged:
         report.skipped += 1  # nothing changed since the last publish
         return report
     key, error = put(manifest)

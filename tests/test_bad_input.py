@@ -85,6 +85,24 @@ def missing_source(root: Path) -> str:
     return "static/js/app.js"
 
 
+def reference_to_folder(root: Path) -> str:
+    (root / "static/img/icons").mkdir()
+    write(root, "static/css/parts/a.css", ".a { background: url(../../img/icons) }\n")
+    return "img/icons, which is a folder, not a file"
+
+
+def reference_to_fifo(root: Path) -> str:
+    os.mkfifo(root / "static/img/pipe.png")  # reading it would hang the build
+    write(root, "static/css/parts/a.css", ".a { background: url(../../img/pipe.png) }\n")
+    return "img/pipe.png, which is not a regular file"
+
+
+def module_not_utf8(root: Path) -> str:
+    os.environ["FLASK_BUST_ASSETS_MODULES"] = '["js/main.js"]'
+    (root / "static/js/main.js").write_bytes(b'import x from "./caf' + "é".encode("latin-1") + b'.js";\n')
+    return "static/js/main.js is not UTF-8 (byte 0xe9 at offset 20), and browsers read JavaScript modules as UTF-8"
+
+
 def bad_setting(root: Path) -> str:
     os.environ["FLASK_BUST_ASSETS_DIGEST_LENGTH"] = "3"
     return "BUST_ASSETS_DIGEST_LENGTH"
@@ -120,6 +138,9 @@ CASES: dict[str, Callable[[Path], str]] = {
     "a JavaScript syntax error": js_syntax,
     "a url() to a missing file": missing_reference,
     "a missing bundle source": missing_source,
+    "a url() to a folder": reference_to_folder,
+    "a url() to a fifo": reference_to_fifo,
+    "a JavaScript module that is not UTF-8": module_not_utf8,
     "a bad setting": bad_setting,
     "an output folder inside the static folder": output_inside_static,
 }
@@ -138,7 +159,7 @@ def assert_fails_cleanly(result: subprocess.CompletedProcess[str], names: str) -
 
 @pytest.fixture
 def built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for key in ("FLASK_BUST_ASSETS_DIGEST_LENGTH", "FLASK_BUST_ASSETS_OUTPUT_FOLDER"):
+    for key in ("FLASK_BUST_ASSETS_DIGEST_LENGTH", "FLASK_BUST_ASSETS_OUTPUT_FOLDER", "FLASK_BUST_ASSETS_MODULES"):
         monkeypatch.delenv(key, raising=False)
     root = project(tmp_path)
     result = run_flask(root, "assets", "build")

@@ -226,3 +226,32 @@ def test_assets_cache_true_goes_to_the_instance_folder_never_the_static_one(tmp_
         assets["css"].build(force=True)  # webassets' own build path uses the cache too
     assert not list((tmp_path / "static").glob(".webassets-cache*"))
     assert list((tmp_path / "instance/webassets-cache").iterdir())
+
+
+def test_a_trailing_comma_in_our_bundles_filters_is_ignored(tmp_path: Path) -> None:
+    from flask_bust_assets import Bundle as OurBundle
+
+    write(tmp_path, "static/css/a.css", "a {  color: red;  }\n")
+    app, assets = make_app(tmp_path)
+    assets.register("css", OurBundle("css/a.css", filters=" bust_cssurls , bust_cssmin ,", output="gen/a.css"))
+    assert not build(app, assets).failed
+    (entry,) = json.loads((tmp_path / MANIFEST).read_text())["bundles"]["css"]
+    assert (tmp_path / GEN / entry["path"]).read_text() == "a{color:red}"
+
+
+@pytest.mark.parametrize("versioning", ["query", "filename"])
+def test_two_bundles_writing_one_output_are_refused_naming_both(tmp_path: Path, versioning: str) -> None:
+    write(tmp_path, "static/css/a.css", "a { color: red }\n")
+    write(tmp_path, "static/css/b.css", "b { color: blue }\n")
+    app, assets = make_app(tmp_path, {"BUST_ASSETS_VERSIONING": versioning})
+    assets.register("first", Bundle("css/a.css", output="gen/site.css"))
+    assets.register("second", Bundle("css/b.css", output="gen/site.css"))
+    assets.register("third", Bundle("css/b.css", output="gen/other.%(version)s.css"))
+    assets.register("fourth", Bundle("css/a.css", output="gen/other.%(version)s.css"))  # one name per content
+    report = build(app, assets)
+    (failed,) = report.failed
+    assert str(failed.error) == (
+        "bundle 'second': output 'gen/site.css' is bundle 'first''s too, and both would write one file; "
+        "give each bundle an output of its own (or put %(version)s in both)"
+    )
+    assert not report.manifest_written and not (tmp_path / MANIFEST).exists()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import FLASK, GEN, MANIFEST, OUT, run_flask
+from .helpers import FLASK, GEN, MANIFEST, OUT, free_port, run_flask
 from .s3 import env_with_credentials, moto_server, public_bucket, s3_client
 
 REPO = Path(__file__).resolve().parent.parent
@@ -205,3 +205,27 @@ def test_a_publish_killed_at_any_moment_leaves_a_bucket_whose_manifest_names_onl
     flask(tmp_path, env, "assets", "publish")  # and the next one completes the job
     manifest = json.loads(s3.get_object(Bucket="pub-kill", Key="site/assets-manifest.json")["Body"].read())
     assert manifest == json.loads((tmp_path / MANIFEST).read_text())
+
+
+@pytest.mark.parametrize("problem", ["no such bucket", "nothing listening", "no credentials"])
+def test_a_storage_that_cannot_be_used_is_one_line_and_nothing_is_uploaded(
+    tmp_path: Path, endpoint: str, problem: str
+) -> None:
+    env = site(tmp_path, endpoint, "pub-problems")
+    if problem == "no such bucket":
+        env["FLASK_BUST_ASSETS_S3_BUCKET"] = "pub-never-created"
+        says = f"Cannot publish to bucket 'pub-never-created' at {endpoint}: it does not exist"
+    elif problem == "nothing listening":
+        closed = f"http://127.0.0.1:{free_port()}"
+        env["FLASK_BUST_ASSETS_S3_ENDPOINT_URL"] = closed
+        says = f"Cannot publish to bucket 'pub-problems' at {closed}: nothing answers there"
+    else:
+        for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+            env.pop(key)
+        env |= {"AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_CONFIG_FILE": "/dev/null"}
+        env |= {"AWS_EC2_METADATA_DISABLED": "true"}
+        says = "no credentials were found"
+    result = flask(tmp_path, env, "assets", "publish", ok=False)
+    (line,) = result.stderr.strip().splitlines()  # no botocore traceback
+    assert says in line and line.endswith("Nothing was uploaded."), line
+    assert "Contents" not in s3_client(endpoint).list_objects_v2(Bucket="pub-problems")

@@ -27,7 +27,7 @@ from ..errors import BuildError, BustAssetsError, BustAssetsWarning, LinkWarning
 from . import sourcemaps
 from .digester import Digester
 from .linked import link_hint, link_source
-from .locations import check_inside_root, output_location
+from .locations import check_inside_root, check_output_name, output_location
 from .reuse import BuildCache, definition_key
 from .sources import lookup, source_files
 from .warnings_log import build_warnings
@@ -224,6 +224,7 @@ def _built_file(
     result: BundleResult,
     roots: list[StaticRoot],
 ) -> BuiltFile:
+    check_output_name(leaf.output, leaf.contents, name)
     sources = source_files(leaf, ctx)
     result.read(sources)
     _check_sources(sources, name)

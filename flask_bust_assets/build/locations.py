@@ -40,6 +40,23 @@ def output_location(ctx: Any, path: str, roots: list[StaticRoot], output_folder:
     return os.path.join(output_folder, *filter(None, unquote(url).split("/")))
 
 
+def check_output_name(output: str, contents: Any, name: str) -> None:
+    """A bundle's ``output`` must name a file that can be served, apart from the bundle's sources."""
+    problem = None
+    if any(ord(c) < 0x20 or c == "\x7f" for c in output):
+        problem = "holds a control character (a NUL?), which no URL or file name should"
+    elif output.endswith(("/", "\\")) or not output.rsplit("/", 1)[-1]:
+        problem = "names a folder, not a file"
+    elif output.rsplit("/", 1)[-1].startswith("."):
+        problem = "names a dot-file, which is never served"
+    elif output in [c for c in contents if isinstance(c, str)]:
+        problem = "is also one of its sources, and a build never writes over a source"
+    if problem is not None:
+        raise BuildError(
+            f"output {output!r} {problem}; give it a file name of its own, e.g. 'gen/site.%(version)s.css'", bundle=name
+        )
+
+
 def check_inside_root(ctx: Any, output: str, leaf: Any, name: str) -> None:
     """A bundle's ``output`` pattern must land inside the folder webassets resolves it in."""
     location = flask_location(ctx, output)

@@ -67,8 +67,17 @@ def module_graph(entry: str, roots: list[StaticRoot], imports: Mapping[str, str]
     todo = [start]
     while todo:
         module = todo.pop(0)
-        with open(by_endpoint[module[0]].source(module[1]), "rb") as handle:
-            static, dynamic = specifiers(handle.read())
+        path = by_endpoint[module[0]].source(module[1])
+        with open(path, "rb") as handle:
+            source = handle.read()
+        try:
+            source.decode("utf-8")
+        except UnicodeDecodeError as exc:  # browsers decode module scripts as UTF-8, whatever the server says
+            raise BuildError(
+                f"{path} is not UTF-8 (byte {source[exc.start]:#04x} at offset {exc.start}), and browsers read "
+                "JavaScript modules as UTF-8 only; save it as UTF-8"
+            ) from None
+        static, dynamic = specifiers(source)
         static_of[module] = []
         for kind, found in (("static", static), ("dynamic", dynamic)):
             for spec in found:

@@ -22,6 +22,7 @@ from .bundle import BuildSettings, BundleResult, build_bundle, write_files
 from .digester import Digester
 from .modules import manifest_entries
 from .reuse import BuildCache
+from .sources import shared_outputs
 from .static import StaticPlan, StaticReport, digest_static, scan, static_entries, write_digested
 from .unchanged import fingerprints, nothing_changed
 from .variants import VariantStore, compress_all
@@ -68,6 +69,13 @@ def build_all(
         results.append(build_bundle(env, name, settings, digester, cache))
         if progress:
             progress(name)
+    by_name = {r.name: r for r in results}
+    for output, first, second in shared_outputs(env):
+        by_name[second].error = BuildError(
+            f"output {output!r} is bundle {first!r}'s too, and both would write one file; give each bundle "
+            "an output of its own (or put %(version)s in both)",
+            bundle=second,
+        )
     scanned = scan(static)
     now = fingerprints(scanned, settings, static)
     if nothing_changed(cache, now, results, settings):

@@ -54,6 +54,26 @@ def output_globs(env: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(globs))
 
 
+def shared_outputs(env: Any) -> list[tuple[str, str, str]]:
+    """(output, first bundle, second bundle) for each output two bundles both write.
+
+    Only outputs without ``%(version)s``: with it each content gets a name of its
+    own, while without it both bundles write one file (stock Flask-Assets lets the
+    last build win, and query-string versioning would serve one bundle's bytes for
+    the other's URL).
+    """
+    owner: dict[str, str] = {}
+    shared = []
+    for name in sorted(named_bundles(env)):
+        bundle = env[name]
+        for leaf, _, _ in bundle.iterbuild(wrap(env, bundle)):
+            if leaf.output and VERSION_PLACEHOLDER not in leaf.output:
+                first = owner.setdefault(leaf.output, name)
+                if first != name:
+                    shared.append((leaf.output, first, name))
+    return shared
+
+
 class SourceWatch:
     """A cheap stamp of what a bundle reads, for development renders.
 

@@ -47,7 +47,7 @@ def with_app(command: Any) -> Any:
 
 def _unknown_filter(exc: ValueError) -> tuple[str, str] | None:
     """(filter name, "file:line" of the Bundle call) if webassets refused a filter name."""
-    match = re.fullmatch(r"No filter '(.+)'", str(exc))
+    match = re.fullmatch(r"No filter '(.*)'", str(exc))
     frames = traceback.extract_tb(exc.__traceback__)
     if match is None or not frames or frames[-1].name != "get_filter":
         return None

@@ -56,6 +56,19 @@ def write_atomic(path: str, data: bytes, *, durable: bool = False) -> None:
         raise
 
 
+def cannot_write(folder: str) -> OSError | None:
+    """Why a file cannot be created in ``folder`` (made if missing), or None: found by creating
+    one, since permission bits say nothing of read-only mounts, full disks or root."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX + "probe-", suffix=TEMP_SUFFIX)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        return exc
+    return None
+
+
 def write_if_missing(path: str, data: bytes) -> bool:
     """Write atomically unless ``path`` exists; True if written.
 

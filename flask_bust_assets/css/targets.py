@@ -45,7 +45,7 @@ class ReferenceTargets:
             self._missing(f"{where} resolves outside every static folder", lenient)
             return None
         if not os.path.isfile(target):
-            self._missing(f"{where} points to {os.path.normpath(target)}, which does not exist", lenient)
+            self._missing(f"{where} points to {os.path.normpath(target)}, {_what_is_there(target)}", lenient)
             return None
         real = os.path.realpath(target)
         if real in stack:
@@ -64,3 +64,12 @@ class ReferenceTargets:
             f"{message}. Fix the reference, or set BUST_ASSETS_MISSING_REFERENCE = 'warn' "
             "to leave such references as written."
         )
+
+
+def _what_is_there(path: str) -> str:
+    """Why ``path`` cannot be referenced, in words: a missing file, a folder, or no regular file."""
+    if os.path.isdir(path):
+        return "which is a folder, not a file"
+    if os.path.lexists(path):
+        return "which is not a regular file (a fifo, socket, device or broken link)"
+    return "which does not exist"

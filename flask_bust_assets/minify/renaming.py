@@ -17,6 +17,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.imports import installed
 from .javascript import tree
 from .parameters import restore_parameters
 from .protect import free_prefix
@@ -38,6 +39,8 @@ class Renamed:
 
 @functools.lru_cache(maxsize=1)
 def _engine() -> Any:
+    if not installed("minify"):  # a user's own minify.py is not tdewolff-minify: never imported
+        return None
     try:
         import minify as tdewolff  # the tdewolff-minify distribution
     except ImportError:

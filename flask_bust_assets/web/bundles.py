@@ -30,10 +30,12 @@ class Bundle(flask_assets.Bundle):  # type: ignore[misc]
         filters = options.pop("filters", None)
         super().__init__(*contents, **options)
         self.unknown_filters: tuple[str, ...] = ()
+        if isinstance(filters, str):  # "a,b," means a and b, as a trailing comma does in Python
+            filters = [name for name in map(str.strip, filters.split(",")) if name]
         try:
             self.filters = filters
         except ValueError:
-            names = [f.strip() for f in filters.split(",")] if isinstance(filters, str) else list(filters)
+            names = list(filters) if isinstance(filters, (list, tuple)) else [filters]
             self.unknown_filters = tuple(n for n in names if isinstance(n, str) and not is_filter_name(n))
             self.filters = [n for n in names if not isinstance(n, str) or is_filter_name(n)]
 
@@ -52,6 +54,8 @@ def unknown_filter_message(name: str | None, bad: str, where: str = "") -> str:
     """'bundle 'x': no webassets filter 'cssminn' ...; did you mean 'cssmin'?'"""
     known = filter_names()
     subject = f"bundle {name!r}" if name else f"the Bundle made at {where}" if where else "a Bundle"
+    if not bad.strip():
+        return f"{subject}: its filters name an empty filter (a stray comma?); remove it, e.g. filters='cssmin'."
     return (
         f"{subject}: there is no webassets filter {bad!r}.{closest(bad, known)} "
         f"Known filters: {', '.join(known)}. A filter of your own must be registered "

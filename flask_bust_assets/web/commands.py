@@ -23,6 +23,7 @@ from ..build.sources import SourceWatch
 from ..build.static import StaticPlan
 from ..build.webassets_api import named_bundles
 from ..core import manifest
+from ..core.files import cannot_write
 from ..core.static import inside
 from ..errors import ConfigError, ManifestError
 from ..publish import PublishReport, client, uploads_for
@@ -35,6 +36,12 @@ if TYPE_CHECKING:  # BustState does not import this module: no cycle
 def build(state: BustState, progress: Callable[[str], None] | None = None) -> BuildReport:
     """Build every bundle and static file, reusing what the last build learnt (build/reuse.py)."""
     settings = state.settings
+    problem = cannot_write(settings.cache_folder) if settings.cache_folder else None
+    if problem is not None:  # webassets and the build cache write there while building: say so first
+        raise ConfigError(
+            f"ASSETS_CACHE is {settings.cache_folder}, where nothing can be written ({problem.strerror}); "
+            "fix its permissions, point ASSETS_CACHE at a writable folder, or set ASSETS_CACHE = False."
+        )
     with gc_paused():
         cache = BuildCache(settings.cache_folder)
         digester = state.start_build(cache.files)

@@ -18,6 +18,7 @@ from ..build.locations import manifest_files
 from ..build.sources import SourceWatch, output_globs
 from ..build.webassets_api import named_bundles
 from ..core.digest import split_digested_path
+from ..core.imports import check_libraries
 from ..core.manifest import ManifestData
 from ..core.static import Selection
 from .bundle_urls import BundleUrls, Url
@@ -64,6 +65,7 @@ class BustState:
     def start_build(self, remembered: Mapping[str, Any]) -> Digester:
         """A fresh digester primed with what the last build learnt; the filters use it too."""
         settings = self.settings
+        check_libraries()  # a user's minify.py or tinycss2.py: one line naming it, not an AttributeError later
         self._digester = Digester(
             static_roots(self.app, settings.build.output_folder),
             algorithm=settings.build.algorithm,

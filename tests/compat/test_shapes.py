@@ -267,3 +267,16 @@ def test_a_filter_typo_is_one_line_naming_the_closest_filters(tmp_path: Path) ->
 
 def _line_of(path: Path, text: str) -> int:
     return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_a_stray_comma_in_stock_filters_is_one_line_naming_the_bundle_call(tmp_path: Path) -> None:
+    root = shapes(tmp_path)
+    app_py = root / "app.py"
+    app_py.write_text(app_py.read_text().replace('filters="rcssmin"', 'filters="rcssmin,"'))
+    result = flask(root, "assets", "build")
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()  # webassets' own "No filter ''" would be a traceback
+    assert line == (
+        f"Error: the Bundle made at app.py:{_line_of(app_py, 'rcssmin,')}: its filters name an empty filter "
+        "(a stray comma?); remove it, e.g. filters='cssmin'."
+    )
