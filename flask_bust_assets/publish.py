@@ -8,6 +8,7 @@ a key that exists already holds the right bytes and is skipped.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import mimetypes
 import os
@@ -32,6 +33,7 @@ class Upload:
     content_type: str
     cache_control: str = FOREVER
     content_encoding: str | None = None
+    body: bytes | None = None  # the bytes to put, when they are not to be read from ``path`` at upload time
 
 
 @dataclass
@@ -118,15 +120,21 @@ def publish(
     prefix: str,
     uploads: list[Upload],
     manifest_path: str,
+    manifest_body: bytes,
     workers: int = 8,
     dry_run: bool = False,
 ) -> PublishReport:
-    """Upload what the bucket lacks, in parallel; then the manifest, only if all went up."""
+    """Upload what the bucket lacks, in parallel; then the manifest, only if all went up.
+
+    ``manifest_body`` is the manifest ``uploads`` were read from: a build finishing
+    meanwhile replaces the file on disk, and its manifest names files not uploaded.
+    """
     report = PublishReport()
     present = existing_keys(s3, bucket, prefix)
     todo = [u for u in uploads if u.key not in present]
     report.skipped = len(uploads) - len(todo)
-    manifest = Upload(prefix + os.path.basename(manifest_path), manifest_path, "application/json", MANIFEST_CACHE)
+    key = prefix + os.path.basename(manifest_path)
+    manifest = Upload(key, manifest_path, "application/json", MANIFEST_CACHE, body=manifest_body)
     if dry_run:
         report.uploaded = [u.key for u in todo] + [manifest.key]
         return report
@@ -137,8 +145,9 @@ def publish(
 
     def put(upload: Upload) -> tuple[str, str | None]:
         try:
-            with open(upload.path, "rb") as body:
-                extra = {"ContentEncoding": upload.content_encoding} if upload.content_encoding else {}
+            extra = {"ContentEncoding": upload.content_encoding} if upload.content_encoding else {}
+            with contextlib.ExitStack() as closing:
+                body = upload.body if upload.body is not None else closing.enter_context(open(upload.path, "rb"))
                 s3.put_object(
                     Bucket=bucket, Key=upload.key, Body=body, ContentType=upload.content_type,
                     CacheControl=upload.cache_control, **extra,
@@ -173,6 +182,5 @@ def publish(
 
 def _same_object(s3: Any, bucket: str, upload: Upload) -> bool:
     """True if the bucket's object has these bytes (a single-part upload's ETag is their MD5)."""
-    with open(upload.path, "rb") as handle:
-        local = hashlib.md5(handle.read(), usedforsecurity=False).hexdigest()
+    local = hashlib.md5(upload.body or b"", usedforsecurity=False).hexdigest()
     return bool(s3.head_object(Bucket=bucket, Key=upload.key)["ETag"].strip('"') == local)

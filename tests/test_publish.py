@@ -229,3 +229,42 @@ def test_a_storage_that_cannot_be_used_is_one_line_and_nothing_is_uploaded(
     (line,) = result.stderr.strip().splitlines()  # no botocore traceback
     assert says in line and line.endswith("Nothing was uploaded."), line
     assert "Contents" not in s3_client(endpoint).list_objects_v2(Bucket="pub-problems")
+
+
+# In the publishing process: when the first object goes up, a build replaces the manifest on disk.
+BUILD_DURING_PUBLISH = """
+import os, subprocess, sys
+import botocore.client
+real = botocore.client.BaseClient._make_api_call
+done = []
+def call(self, operation, params):
+    if operation == "PutObject" and not done:
+        done.append(1)
+        layout = os.path.join(os.environ["BUST_TEST_ROOT"], "sample_app/static/css/layout.css")
+        with open(layout, "a") as css:
+            css.write(".during-publish { color: red }\\n")
+        flask = os.path.join(os.path.dirname(sys.executable), "flask")
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        subprocess.run([flask, "--app", "sample_app", "assets", "build"], env=env, check=True, capture_output=True)
+    return real(self, operation, params)
+botocore.client.BaseClient._make_api_call = call
+"""
+
+
+def test_a_build_finishing_during_publish_never_leaves_the_bucket_naming_missing_objects(
+    tmp_path: Path, endpoint: str
+) -> None:
+    env = site(tmp_path, endpoint, "pub-race")
+    published = (tmp_path / MANIFEST).read_bytes()
+    (tmp_path / "hook").mkdir()
+    (tmp_path / "hook/sitecustomize.py").write_text(BUILD_DURING_PUBLISH)
+    flask(tmp_path, env | {"PYTHONPATH": str(tmp_path / "hook"), "BUST_TEST_ROOT": str(tmp_path)}, "assets", "publish")
+    assert (tmp_path / MANIFEST).read_bytes() != published  # the build did finish mid-publish
+    s3 = s3_client(endpoint)
+    in_bucket = s3.get_object(Bucket="pub-race", Key="site/assets-manifest.json")["Body"].read()
+    assert in_bucket == published  # the manifest publish read, not the one on disk now
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket="pub-race")["Contents"]}
+    named = json.loads(in_bucket)
+    for outputs in named["bundles"].values():
+        for out in outputs:
+            assert f"site/static/{out['path']}" in keys

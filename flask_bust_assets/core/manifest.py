@@ -107,6 +107,12 @@ class ManifestData:
 
 def load(path: str) -> ManifestData:
     """Read the manifest at ``path``; raise ManifestError naming it if absent or corrupt."""
+    return load_with_bytes(path)[0]
+
+
+def load_with_bytes(path: str) -> tuple[ManifestData, bytes]:
+    """The manifest at ``path`` and the bytes it was read from: a snapshot that a build
+    replacing the file meanwhile cannot change (publish uploads exactly what it read)."""
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
@@ -115,7 +121,7 @@ def load(path: str) -> ManifestData:
     except OSError as exc:
         raise ManifestError(f"Cannot read the manifest {path}: {exc.strerror}.") from exc
     try:
-        return _parse(json.loads(raw))
+        return _parse(json.loads(raw)), raw
     except (ValueError, TypeError, KeyError) as exc:
         raise ManifestError(f"The manifest {path} is corrupt ({exc}). {BUILD_HINT}") from exc
 

@@ -97,7 +97,7 @@ def publish(state: BustState, *, dry_run: bool = False) -> PublishReport:
     target = settings.publish
     if not target.bucket:
         raise ConfigError("BUST_ASSETS_S3_BUCKET is not set; set it to the name of the bucket to publish to.")
-    data = manifest.load(settings.build.manifest_path)
+    data, body = manifest.load_with_bytes(settings.build.manifest_path)  # one snapshot, uploaded as read
     url_paths = state.app.url_map.bind("localhost")  # paths without SCRIPT_NAME: the bucket's layout
     output = settings.build.output_folder
     files = []
@@ -115,6 +115,7 @@ def publish(state: BustState, *, dry_run: bool = False) -> PublishReport:
         prefix=target.prefix,
         uploads=uploads_for(files, target.prefix),
         manifest_path=settings.build.manifest_path,
+        manifest_body=body,
         workers=target.workers,
         dry_run=dry_run,
     )
