@@ -56,7 +56,7 @@ class BustMiddleware:
         method = environ["REQUEST_METHOD"]
         if method != "GET" and method != "HEAD":
             return self.app(environ, start_response)
-        asset = find(environ.get("PATH_INFO", ""))
+        asset = find(request_path(environ))
         if asset is None:
             return self.app(environ, start_response)
         if asset is True:
@@ -109,6 +109,18 @@ class BustMiddleware:
                 if best is None or key < best_key:
                     best, best_key = candidate, key
         return best if best is not None else variants[None]  # identity: always acceptable
+
+
+def request_path(environ: Environ) -> str:
+    """The URL path as text: WSGI hands over the request's bytes as latin-1 characters (PEP 3333),
+    which name ``café.css`` only once read as UTF-8, as Werkzeug reads them for Flask's routing."""
+    path: str = environ.get("PATH_INFO", "")
+    if path.isascii():
+        return path
+    try:
+        return path.encode("latin-1").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a server that passed text already
+        return path
 
 
 def _respond(variant: Variant, environ: Environ, start_response: StartResponse, *, head: bool) -> Iterable[bytes]:
