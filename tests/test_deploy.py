@@ -69,7 +69,7 @@ def assert_consistent(root: Path, temp_files_allowed: bool = False) -> None:
         assert path.is_file(), path
         digest = re.search(r"\.([0-9a-f]{16})\.[^.]+$", path.name)
         assert digest and digest.group(1) == hashlib.sha256(path.read_bytes()).hexdigest()[:16], path
-    assert temp_files_allowed or not list(root.rglob(".*.tmp"))
+    assert temp_files_allowed or not list(root.rglob(".bust-*.tmp"))
 
 
 def test_clean_keeps_the_last_n_generations_and_the_current_one(tmp_path: Path) -> None:
@@ -192,7 +192,7 @@ def test_sigkill_at_any_moment_of_a_build_leaves_a_consistent_build(tmp_path: Pa
     assert killed >= 4, "most builds should have been killed before they finished"
     result = flask(tmp_path, "assets", "clean", "--age", "0")  # what killed builds left behind
     assert result.returncode == 0, result.stderr
-    assert not list(tmp_path.rglob(".*.tmp"))
+    assert not list(tmp_path.rglob(".bust-*.tmp"))
     assert_consistent(tmp_path)
 
 

@@ -251,13 +251,13 @@ def test_a_killed_builds_temp_file_is_never_served_and_the_next_build_sweeps_it(
     app = site(tmp_path, {"BUST_ASSETS_VERSIONING": "query"})  # query mode also looks in the output folder
     with app.app_context():
         assert commands.build(app.extensions["bust_assets"]).ok
-    leftover = tmp_path / GEN / "gen" / ".tmpk1ll3d.tmp"  # what write_atomic leaves when killed mid-write
+    leftover = tmp_path / GEN / "gen" / ".bust-k1ll3d.tmp"  # what write_atomic leaves when killed mid-write
     leftover.write_bytes(b"body{color:re")
     os.utime(leftover, (time.time() - 60, time.time() - 60))
     client = app.test_client()
-    assert client.get("/static/gen/.tmpk1ll3d.tmp").status_code == 404
+    assert client.get("/static/gen/.bust-k1ll3d.tmp").status_code == 404
     live, _ = make_app(tmp_path, {"BUST_ASSETS_VERSIONING": "query", "ASSETS_AUTO_BUILD": True})
-    assert live.test_client().get("/static/gen/.tmpk1ll3d.tmp").status_code == 404
+    assert live.test_client().get("/static/gen/.bust-k1ll3d.tmp").status_code == 404
     with app.app_context():
         assert commands.build(app.extensions["bust_assets"]).ok  # nothing else changed
     assert not leftover.exists()

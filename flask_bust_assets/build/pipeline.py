@@ -14,11 +14,12 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..core import generations, manifest
-from ..core.files import ENCODINGS, exclusive_lock, names_digest
+from ..core.files import ENCODINGS, RealPaths, exclusive_lock, names_digest
 from ..core.manifest import ManifestData
 from ..core.stamps import stamp
 from ..errors import BuildError, BustAssetsError
 from .bundle import BuildSettings, BundleResult, build_bundle, write_files
+from .clean import EXAMPLES, unrecorded
 from .digester import Digester
 from .modules import manifest_entries
 from .reuse import BuildCache
@@ -116,6 +117,7 @@ def build_all(
                 os.sync()  # every file the manifest names is on disk before the manifest is (see write_atomic)
             if not same:
                 _record(report, data, fingerprint, settings, cache)
+                report.static.warnings.extend(_unrecorded_warning(settings, cache))
             # The folder as this build left it, once killed builds' temp files are gone.
             cache.tree = [now[0], names_digest(settings.output_folder, sweep_after=TEMP_AGE), now[1]]
     except (OSError, BustAssetsError) as exc:
@@ -137,8 +139,8 @@ def _variants(report: BuildReport, written: list[str], same: bool, settings: Bui
     produced.update((d.abspath, d.data) for d in report.static.files if d.path != d.logical)
     todo = set(written)
     if not same:  # else every produced file was in the last build, its variants with it
-        newest = generations.load(settings.manifest_path).newest
-        todo.update(path for path in produced if newest.get(path) != 0)  # 0: the last build's
+        newest, real = generations.load(settings.manifest_path).newest, RealPaths()
+        todo.update(path for path in produced if newest.get(real(path)) != 0)  # 0: the last build's
     store = VariantStore(cache.folder, settings.brotli_quality)
     return compress_all([(path, produced[path]) for path in todo if path in produced], store)
 
@@ -151,6 +153,20 @@ def _record(
     produced = [d.abspath for d in report.static.files if d.path != d.logical]
     generations.record(settings.manifest_path, [*produced, *(b.abspath for r in report.results for b in r.files)])
     cache.manifest = [fingerprint, *stamp(settings.manifest_path)]
+
+
+def _unrecorded_warning(settings: BuildSettings, cache: BuildCache) -> list[str]:
+    """One warning for files in the output folder no build wrote: ``clean`` leaves them (invariant 11)."""
+    found = unrecorded(settings.output_folder, settings.manifest_path, skip=(cache.folder,) if cache.folder else ())
+    if not found:
+        return []
+    examples = ", ".join(os.path.relpath(p, os.path.realpath(settings.output_folder)) for p in found[:EXAMPLES])
+    files = f"{len(found)} file{'s' if len(found) > 1 else ''}"
+    return [
+        f"the output folder {settings.output_folder} holds {files} no build wrote "
+        f"({examples}{', ...' if len(found) > EXAMPLES else ''}); `flask assets clean` leaves them. Give "
+        "BUST_ASSETS_OUTPUT_FOLDER a folder of its own (by default instance/assets) or move them out."
+    ]
 
 
 def _undo(written: list[str]) -> None:

@@ -14,13 +14,33 @@ from collections.abc import Iterator
 ENCODINGS = {"br": ".br", "gzip": ".gz"}
 VARIANT_SUFFIXES = tuple(ENCODINGS.values())
 # Temp files are written beside their target (same file system, so os.replace is atomic)
-# and named so that nothing serves, digests or globs them: hidden, with this suffix.
-TEMP_PREFIX, TEMP_SUFFIX = ".", ".tmp"
+# and named so that nothing serves, digests or globs them: hidden, with this suffix; and
+# with our own prefix, so that sweeping a killed build's never takes a user's `.notes.tmp`.
+TEMP_PREFIX, TEMP_SUFFIX = ".bust-", ".tmp"
 
 
 def is_temp_name(name: str) -> bool:
     """True for a file name write_atomic uses while writing."""
     return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
+
+
+class RealPaths:
+    """The real path of a file, as a build wrote it: its folder resolved (links followed), once per folder.
+
+    Builds write regular files into real folders; a folder on the way may be a
+    link (``instance/`` linked to shared storage). Every path a build records and
+    ``clean`` compares goes through this, so both see the same string for one file.
+    """
+
+    def __init__(self) -> None:
+        self._folders: dict[str, str] = {}
+
+    def __call__(self, path: str) -> str:
+        folder, name = os.path.split(os.path.abspath(path))
+        real = self._folders.get(folder)
+        if real is None:
+            real = self._folders[folder] = os.path.realpath(folder)
+        return os.path.join(real, name)
 
 
 def write_atomic(path: str, data: bytes, *, durable: bool = False) -> None:

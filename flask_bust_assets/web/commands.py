@@ -74,11 +74,10 @@ def clean(state: BustState, *, keep: int, age: float, dry_run: bool = False) -> 
     path = state.settings.build.manifest_path
     data = manifest.load(path)  # ManifestError: nothing is known to be current
     output = state.settings.build.output_folder
-    current = {f.abspath for f in manifest_files(data, state.env, state.digester.roots, output)}
     return clean_generations(
         manifest_path=path,
         output_folder=output,
-        current=frozenset(os.path.realpath(p) for p in current),
+        current=[f.abspath for f in manifest_files(data, state.env, state.digester.roots, output)],
         keep=keep,
         age=age,
         dry_run=dry_run,

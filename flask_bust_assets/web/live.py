@@ -9,6 +9,8 @@ from typing import Any
 from ..build.bundle import BuildSettings, build_bundle, write_files
 from ..build.digester import Digester
 from ..build.static import write_digested
+from ..core import generations
+from ..core.files import exclusive_lock
 from ..core.manifest import BundleOutput
 from ..core.static import StaticRoot
 
@@ -32,9 +34,9 @@ class LiveBuilder:
         referenced = digester.take_pending()
         if result.error is not None:
             raise result.error
-        for digested in referenced:
-            write_digested(digested)
-        list(write_files(result, self._settings))
+        written = [d.abspath for d in referenced if write_digested(d)]
+        written += write_files(result, self._settings)
+        self._note(written)
         return result.outputs
 
     def static_file(self, root: StaticRoot | None, filename: str) -> tuple[str, str] | None:
@@ -46,6 +48,12 @@ class LiveBuilder:
             return None
         digester = self._digester()
         digested = digester.file(abspath)
-        for referenced in [digested, *digester.take_pending()]:
-            write_digested(referenced)
+        self._note([d.abspath for d in [digested, *digester.take_pending()] if write_digested(d)])
         return digested.path, digested.query
+
+    def _note(self, written: list[str]) -> None:
+        """Record what this render wrote, so that `flask assets clean` may take it once old (invariant 11)."""
+        if written:
+            manifest_path = self._settings.manifest_path
+            with exclusive_lock(manifest_path + ".lock"):
+                generations.note_written(manifest_path, written)

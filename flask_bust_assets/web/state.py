@@ -24,6 +24,7 @@ from ..core.static import Selection
 from .bundle_urls import BundleUrls, Url
 from .live import LiveBuilder
 from .lookup import DigestedLookup, DigestVerifier, Known, ServedFiles
+from .plain_caching import PlainCaching
 from .process_manifest import ProcessManifest
 from .resolvers import LiveResolver, ManifestResolver, Resolver
 from .settings import Settings, is_strict, read_settings, static_roots
@@ -194,9 +195,9 @@ class BustState:
 
     # -- serving -------------------------------------------------------------------
 
-    def serving(self) -> tuple[Finder, str | None]:
+    def serving(self) -> tuple[Finder, PlainCaching | None]:
         """For BustMiddleware, on the first request: which URL paths are digested files, and the
-        Cache-Control of plain static names."""
+        Cache-Control of plain static names Flask's static views send."""
         settings = self.settings
         if not settings.static.serve or self.app.url_map.host_matching:
             return _not_ours, None  # host-matched static routes: left to Flask
@@ -213,7 +214,8 @@ class BustState:
             plain_cache=plain_cache or "no-cache",
             live_plain=self.live and settings.build.versioning == "query",
         )
-        return lookup, plain_cache
+        endpoints = frozenset(root.endpoint for root in roots)
+        return lookup, PlainCaching(plain_cache, endpoints) if plain_cache else None
 
     def _served(self) -> ServedFiles:
         """URL path (without SCRIPT_NAME) -> (file, digest) of every generated file the manifest names.

@@ -15,6 +15,7 @@ from typing import Any
 from werkzeug.datastructures import Accept
 from werkzeug.http import parse_accept_header
 
+from .plain_caching import PlainCaching
 from .responses import Asset, Variant
 
 Environ = dict[str, Any]
@@ -38,11 +39,11 @@ class BustMiddleware:
     ``app.wsgi_app = BustMiddleware(app.wsgi_app, prepare=...)`` (see docs/deployment.md).
     """
 
-    def __init__(self, app: WSGIApp, *, prepare: Callable[[], tuple[Finder, str | None]]) -> None:
+    def __init__(self, app: WSGIApp, *, prepare: Callable[[], tuple[Finder, PlainCaching | None]]) -> None:
         self.app = app
         self._prepare = prepare
         self._find: Finder | None = None
-        self._plain: str | None = None  # Cache-Control for plain static names Flask sends as no-cache
+        self._plain: PlainCaching | None = None  # for plain static names Flask's static view sends as no-cache
         self._lock = threading.Lock()
         self._accept: dict[str, dict[str, float]] = {}
 
@@ -56,11 +57,12 @@ class BustMiddleware:
         method = environ["REQUEST_METHOD"]
         if method != "GET" and method != "HEAD":
             return self.app(environ, start_response)
-        asset = find(environ.get("PATH_INFO", ""))
+        asset = find(request_path(environ))
         if asset is None:
             return self.app(environ, start_response)
-        if asset is True:
-            return self.app(environ, self._plain_caching(start_response))
+        if asset is True:  # a plain name: Flask's, which may send a short max-age for it (plain_caching.py)
+            plain = self._plain
+            return self.app(environ, start_response if plain is None else plain.wrap(environ, start_response))
         if asset is False:
             start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", str(len(NOT_FOUND)))])
             return [] if method == "HEAD" else [NOT_FOUND]
@@ -70,22 +72,6 @@ class BustMiddleware:
             return _respond(variant, environ, start_response, head=method == "HEAD")
         except FileNotFoundError:  # retired by `flask assets clean` since the table was made
             return self.app(environ, start_response)
-
-    def _plain_caching(self, start_response: StartResponse) -> StartResponse:
-        """A plain name can change in place: Flask's no-cache becomes a short max-age (BUST_ASSETS_PLAIN_MAX_AGE).
-
-        Flask's view, its hooks and its headers are kept; a max-age the app set
-        itself (SEND_FILE_MAX_AGE_DEFAULT) is left alone.
-        """
-        plain = self._plain
-        if plain is None:
-            return start_response
-
-        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            headers = [(k, plain if k == "Cache-Control" and v == "no-cache" else v) for k, v in headers]
-            return start_response(status, headers, exc_info)
-
-        return start
 
     def _variant(self, asset: Asset, accept: str) -> Variant:
         """The client's most preferred encoding it accepts (q > 0), the smallest on a tie."""
@@ -109,6 +95,18 @@ class BustMiddleware:
                 if best is None or key < best_key:
                     best, best_key = candidate, key
         return best if best is not None else variants[None]  # identity: always acceptable
+
+
+def request_path(environ: Environ) -> str:
+    """The URL path as text: WSGI hands over the request's bytes as latin-1 characters (PEP 3333),
+    which name ``café.css`` only once read as UTF-8, as Werkzeug reads them for Flask's routing."""
+    path: str = environ.get("PATH_INFO", "")
+    if path.isascii():
+        return path
+    try:
+        return path.encode("latin-1").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a server that passed text already
+        return path
 
 
 def _respond(variant: Variant, environ: Environ, start_response: StartResponse, *, head: bool) -> Iterable[bytes]:

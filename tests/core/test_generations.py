@@ -28,14 +28,51 @@ def test_a_file_stays_for_age_seconds_after_a_newer_build_stopped_naming_it() ->
     assert retired(["/s/c1.css"], HISTORY, age=500, now=701, **kwargs) == ["/s/c1.css"]
 
 
-def test_a_file_no_generation_names_is_judged_by_its_own_age(tmp_path: Path) -> None:
-    stray = tmp_path / "old.0123456789abcdef.css"
-    stray.write_text("x")
-    os.utime(stray, (1000, 1000))
-    kwargs = {"current": frozenset[str](), "keep": 1}
-    assert retired([str(stray)], HISTORY, age=50, now=1040, **kwargs) == []
-    assert retired([str(stray)], HISTORY, age=50, now=1051, **kwargs) == [str(stray)]
-    assert retired([str(tmp_path / "gone.css")], HISTORY, age=0, now=9999, **kwargs) == []  # vanished: skipped
+def test_a_file_no_build_recorded_is_never_retired_whatever_its_name_or_age(tmp_path: Path) -> None:
+    names = ["old.0123456789abcdef.css", "db.20240101.sql", "c1.css.gz.bak", ".notes.tmp"]
+    for name in names:
+        (tmp_path / name).write_text("the user's")
+        os.utime(tmp_path / name, (1, 1))
+    kwargs = {"current": frozenset[str](), "keep": 1, "age": 0, "now": 1e12}
+    assert retired([str(tmp_path / n) for n in names], HISTORY, **kwargs) == []
+
+
+def test_a_file_named_like_a_variant_is_its_own_file_not_a_variant() -> None:
+    history = History((300, 200), {"/s/data.tar.0123456789abcdef.gz": 0, "/s/x.css": 1})
+    assert history.owner("/s/data.tar.0123456789abcdef.gz") == "/s/data.tar.0123456789abcdef.gz"
+    assert history.owner("/s/x.css.br") == "/s/x.css"
+    assert history.owner("/s/data.tar.0123456789abcdef") is None
+    current = frozenset({"/s/data.tar.0123456789abcdef.gz"})
+    assert retired(["/s/data.tar.0123456789abcdef.gz", "/s/x.css.br"], history, current=current, keep=1, age=0,
+                   now=1000) == ["/s/x.css.br"]  # fmt: skip
+
+
+def test_files_beyond_the_remembered_builds_and_files_renders_built_go_by_age(tmp_path: Path) -> None:
+    manifest = str(tmp_path / "assets-manifest.json")
+    first = tmp_path.resolve() / "first.0123456789abcdef.css"
+    first.write_text("x")
+    generations.record(manifest, [str(first)], built_at=0)
+    for build in range(1, generations.KEEP_HISTORY + 2):  # `first` folds out of the remembered builds
+        generations.record(manifest, [str(tmp_path / f"b{build}.css")], built_at=build)
+    live = tmp_path / "live.0123456789abcdef.css"
+    generations.note_written(manifest, [str(live)], written_at=500)
+    history = generations.load(manifest)
+    assert str(first) not in history.newest
+    assert history.retired_at == {str(first): 1.0, str(live.resolve()): 500.0}
+    kwargs = {"current": frozenset[str](), "keep": 3, "age": 100}
+    assert retired([str(first), str(live)], history, now=550, **kwargs) == [str(first)]
+    assert retired([str(first), str(live)], history, now=601, **kwargs) == [str(first), str(live)]
+    generations.forget(manifest, [str(first)])
+    assert generations.load(manifest).retired_at == {str(live.resolve()): 500.0}
+
+
+def test_paths_through_a_linked_folder_are_recorded_as_the_real_ones(tmp_path: Path) -> None:
+    (tmp_path / "shared/instance").mkdir(parents=True)
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app/instance").symlink_to(tmp_path / "shared/instance")
+    manifest = str(tmp_path / "app/assets-manifest.json")  # beside the app; the files on the shared storage
+    generations.record(manifest, [str(tmp_path / "app/instance/assets/a.css")], built_at=1)
+    assert generations.load(manifest).newest == {str((tmp_path / "shared/instance/assets/a.css").resolve()): 0}
 
 
 def test_record_keeps_newest_first_and_skips_a_build_that_changed_nothing(tmp_path: Path) -> None:
@@ -59,7 +96,7 @@ def test_history_stores_what_changed_and_folds_the_oldest(tmp_path: Path) -> Non
     assert len(history.built_at) == generations.KEEP_HISTORY
     assert history.built_at[0] == generations.KEEP_HISTORY + 9  # newest first
     assert history.newest[files[1]] == 0 and history.newest[f"{files[0]}.{generations.KEEP_HISTORY + 8}"] == 1
-    assert f"{files[0]}.0" not in history.newest  # folded away: judged by its own age
+    assert f"{files[0]}.0" not in history.newest and not history.retired_at  # folded away; the file is gone
 
 
 def test_a_history_of_the_previous_format_is_read(tmp_path: Path) -> None:
