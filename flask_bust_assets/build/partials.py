@@ -44,7 +44,10 @@ class Partials:
 def leaf_partials(leaf: Bundle, ctx: Any, extra_filters: Any = ()) -> Partials:
     """The partials of every source of ``leaf`` (nested bundles included) that a compiler filter reads."""
     found = Partials()
-    for path, compiler in _compiled_sources(leaf, ctx, [*leaf.filters, *(extra_filters or ())]):
+    filters = [*leaf.filters, *(extra_filters or ())]
+    if not _compiles(leaf, filters):
+        return found  # most bundles: not even their globs are resolved again
+    for path, compiler in _compiled_sources(leaf, ctx, filters):
         dialect = COMPILERS[compiler.name]
         loaded = loaded_files(
             path,
@@ -65,6 +68,13 @@ def partial_files(bundle: Bundle, ctx: Any) -> list[str]:
     for leaf, extra, leaf_ctx in bundle.iterbuild(ctx):
         files.extend(s[0] for s in leaf_partials(leaf, leaf_ctx, extra).stamps)
     return files
+
+
+def _compiles(bundle: Bundle, filters: list[Filter]) -> bool:
+    """True if a compiler filter runs on any source of ``bundle`` (nested bundles' filters too)."""
+    if any(getattr(f, "name", None) in COMPILERS for f in filters):
+        return True
+    return any(_compiles(c, list(c.filters)) for c in bundle.contents if isinstance(c, Bundle))
 
 
 def _compiled_sources(bundle: Bundle, ctx: Any, filters: list[Filter]) -> Iterator[tuple[str, Filter]]:

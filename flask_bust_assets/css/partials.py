@@ -150,14 +150,32 @@ def loads_nothing(load: Load, dialect: str) -> bool:
     return load.rule == "import" and url.endswith(".css")
 
 
-def resolve(load: Load, importer_dir: str, load_paths: list[str], dialect: str) -> str | None:
-    """The file ``load`` names, as the compiler looks for it; None if there is none."""
+def resolve(
+    load: Load, importer_dir: str, load_paths: list[str], dialect: str, listed: dict[str, set[str]] | None = None
+) -> str | None:
+    """The file ``load`` names, as the compiler looks for it; None if there is none.
+
+    ``listed`` keeps each folder's names: one listing per folder, not a stat per candidate.
+    """
+    listed = {} if listed is None else listed
     for base in [importer_dir, *load_paths]:
         target = os.path.normpath(os.path.join(base, *load.url.split("/")))
         for candidate in _candidates(target, dialect, load.rule == "import"):
-            if os.path.isfile(candidate):
+            folder, name = os.path.split(candidate)
+            if name in _names(folder, listed) and os.path.isfile(candidate):
                 return candidate
     return None
+
+
+def _names(folder: str, listed: dict[str, set[str]]) -> set[str]:
+    names = listed.get(folder)
+    if names is None:
+        try:
+            names = set(os.listdir(folder))
+        except OSError:
+            names = set()
+        listed[folder] = names
+    return names
 
 
 def _candidates(path: str, dialect: str, for_import: bool) -> list[str]:
@@ -166,13 +184,11 @@ def _candidates(path: str, dialect: str, for_import: bool) -> list[str]:
     folder, name = os.path.split(path)
     if os.path.splitext(name)[1] in (".scss", ".sass", ".css"):
         return [path, os.path.join(folder, "_" + name)]
-    exts = ("scss", "sass", "css") if dialect == "libsass" else ("sass", "scss", "css")
-    stems = [f"{path}.import", f"{path}/index.import"] if for_import and dialect == "dart" else []
-    found: list[str] = []
-    for stem in [*stems[:1], path, *stems[1:], f"{path}/index"]:
-        head, tail = os.path.split(stem)
-        found.extend(os.path.join(head, prefix + tail + "." + ext) for ext in exts for prefix in ("_", ""))
-    return found
+    exts = (".scss", ".sass", ".css") if dialect == "libsass" else (".sass", ".scss", ".css")
+    stems = [(folder, name), (path, "index")]
+    if for_import and dialect == "dart":  # import-only files come first
+        stems = [(folder, name + ".import"), stems[0], (path, "index.import"), stems[1]]
+    return [f"{head}{os.sep}{prefix}{tail}{ext}" for head, tail in stems for ext in exts for prefix in ("_", "")]
 
 
 def loaded_files(
@@ -184,7 +200,8 @@ def loaded_files(
     stdin resolves them from its working folder); nested ones start at their file.
     """
     loaded = Loaded()
-    seen = {os.path.realpath(entry)}
+    listed: dict[str, set[str]] = {}
+    seen = {os.path.abspath(entry): True}  # file -> parsed (LESS reads an (inline) import without parsing it)
     todo = [(entry, importer_dir or os.path.dirname(entry), indented, True)]
     while todo:
         path, folder, syntax, parse = todo.pop(0)
@@ -199,16 +216,17 @@ def loaded_files(
         for load in find_loads(data.decode("utf-8", "replace"), dialect=dialect, indented=syntax):
             if loads_nothing(load, dialect):
                 continue
-            target = resolve(load, folder, load_paths, dialect)
+            target = resolve(load, folder, load_paths, dialect, listed)
             if target is None:
                 if "optional" not in load.options:
                     loaded.missing.append((path, load.line, load.url))
                 continue
-            real = os.path.realpath(target)
-            if real in seen:
-                continue
-            seen.add(real)
-            loaded.stamps.append(stamp(target))  # before it is read, by us or the compiler
+            real = os.path.abspath(target)  # normalised by resolve()
             parse_it = not target.endswith(".css") and "inline" not in load.options
+            if real in seen and (seen[real] or not parse_it):
+                continue
+            if real not in seen:
+                loaded.stamps.append(stamp(target))  # before it is read, by us or the compiler
+            seen[real] = parse_it
             todo.append((target, os.path.dirname(target), target.endswith(".sass"), parse_it))
     return loaded
