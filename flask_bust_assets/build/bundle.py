@@ -25,9 +25,11 @@ from ..core.stamps import Stamp, stamp
 from ..core.static import StaticRoot
 from ..errors import BuildError, BustAssetsError, BustAssetsWarning, LinkWarning
 from . import sourcemaps
+from .compile_errors import compile_error
 from .digester import Digester
 from .linked import link_hint, link_source
 from .locations import check_inside_root, check_output_name, output_location
+from .partials import leaf_partials
 from .reuse import BuildCache, definition_key
 from .sources import lookup, source_files
 from .warnings_log import build_warnings
@@ -228,8 +230,14 @@ def _built_file(
     sources = source_files(leaf, ctx)
     result.read(sources)
     _check_sources(sources, name)
+    partials = leaf_partials(leaf, ctx, extra_filters)  # stamped before they are read
+    result.stamps.extend(partials.stamps)
+    try:
+        built = build_leaf(leaf, ctx, extra_filters, partials.key)
+    except (FilterError, ValueError) as exc:  # libsass raises a ValueError of its own
+        raise compile_error(exc, sources, partials.missing, bundle=name) from None
     # A source's map no longer describes the merged, filtered output: never point at it.
-    data = sourcemaps.strip(build_leaf(leaf, ctx, extra_filters), leaf.output).encode("utf-8")
+    data = sourcemaps.strip(built, leaf.output).encode("utf-8")
     digest = content_digest(data, settings.algorithm, settings.length)
     if settings.versioning == "filename":
         path, query = digested_path(leaf.output, digest), ""

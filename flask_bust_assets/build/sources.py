@@ -13,6 +13,7 @@ from ..core.digest import VERSION_PLACEHOLDER, digested_path
 from ..core.stamps import stamp
 from ..errors import UnknownBundleError, closest
 from .digester import Digester
+from .partials import partial_files
 from .webassets_api import forget_depends, named_bundles
 
 
@@ -77,29 +78,33 @@ def shared_outputs(env: Any) -> list[tuple[str, str, str]]:
 class SourceWatch:
     """A cheap stamp of what a bundle reads, for development renders.
 
-    Resolving bundle contents through webassets (globs, blueprint prefixes) is
-    the costly part, so the file list is kept until a folder holding one of the
-    files changes (a file added, removed or renamed there). Each render then
-    costs one ``stat`` per source and per file the CSS references.
+    Resolving bundle contents through webassets (globs, blueprint prefixes) and
+    reading Sass/LESS import rules for partials are the costly parts, so the file
+    list is kept until a folder holding one of the files changes (a file added,
+    removed or renamed there) or one of the files does (an edited partial may
+    load another). Each render then costs one ``stat`` per source, partial and
+    file the CSS references.
     """
 
     def __init__(self, env: Any, digester: Digester | None) -> None:
         self._env = env
         self._digester = digester
-        self._files: dict[str, tuple[list[str], tuple[tuple[str, int], ...]]] = {}
+        self._files: dict[str, tuple[list[str], tuple[tuple[str, int], ...], tuple[Any, ...]]] = {}
 
     def snapshot(self, name: str) -> Hashable:
-        """Changes whenever a source, a referenced file or the set of sources changes."""
+        """Changes whenever a source, a partial, a referenced file or the set of sources changes."""
         listed = self._files.get(name)
-        if listed is None or any(_mtime(folder) != mtime for folder, mtime in listed[1]):
+        own = tuple(stamp(path) for path in listed[0]) if listed is not None else ()
+        if listed is None or own != listed[2] or any(_mtime(folder) != mtime for folder, mtime in listed[1]):
             bundle = lookup(self._env, name)
             files = source_files(bundle, wrap(self._env, bundle))
+            files.extend(partial_files(bundle, wrap(self._env, bundle)))
             folders = tuple((folder, _mtime(folder)) for folder in sorted({os.path.dirname(f) for f in files}))
-            listed = self._files[name] = (files, folders)
-        stamps: list[Any] = []
-        for path in listed[0]:
-            stamps.append(stamp(path))
-            if self._digester is not None:
+            own = tuple(stamp(path) for path in files)
+            listed = self._files[name] = (files, folders, own)
+        stamps: list[Any] = list(own)
+        if self._digester is not None:
+            for path in listed[0]:
                 stamps.extend(self._digester.dependency_stamps(path))
         return tuple(stamps)
 

@@ -10,6 +10,7 @@ import contextlib
 import io
 import threading
 from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from webassets.cache import FilesystemCache, make_md5
@@ -25,14 +26,35 @@ def bound_env(bundle: Any) -> Any:
     return bundle._env
 
 
-def build_leaf(leaf: Any, ctx: Any, extra_filters: Any) -> str:
+# What else, besides a source's bytes, its compiled output depends on (its partials' bytes):
+# StableKeyCache mixes it into every key of the leaf being built.
+EXTRA_KEY: ContextVar[str | None] = ContextVar("flask_bust_assets_extra_key", default=None)
+
+
+def build_leaf(leaf: Any, ctx: Any, extra_filters: Any, extra_key: str | None = None) -> str:
     """Run a leaf bundle's filters and merge its sources, in memory.
 
     ``force=True``: our digest, not webassets' updater, decides what changed; the
     filter cache still spares unchanged files. The sink keeps webassets from
-    writing the output file (non-atomically) itself.
+    writing the output file (non-atomically) itself. ``extra_key`` joins every
+    cache key of the leaf; a cache that cannot take it is not read for the leaf.
     """
-    return str(leaf._build(ctx, extra_filters, force=True, output=io.StringIO()).data())
+    skip = extra_key is not None and bool(ctx.cache) and not isinstance(ctx.cache, StableKeyCache)
+    token = EXTRA_KEY.set(extra_key)
+    try:
+        built = leaf._build(ctx, extra_filters, force=True, output=io.StringIO(), disable_cache=skip or None)
+    finally:
+        EXTRA_KEY.reset(token)
+    return str(built.data())
+
+
+def filter_option(instance: Any, ctx: Any, attribute: str) -> Any:
+    """A filter's option as its setup() will read it: given to the filter, else the setting of ``ctx``."""
+    value = getattr(instance, attribute, None)
+    if value is not None:
+        return value
+    setting = instance._options.get(attribute, (None, None, None))[1]
+    return ctx.get(setting) if setting else None
 
 
 def forget_depends(bundle: Any) -> None:
@@ -100,7 +122,8 @@ class StableKeyCache(FilesystemCache):  # type: ignore[misc]
         last = getattr(self._last, "pair", None)
         if last is not None and last[0] is key:
             return last[1]  # type: ignore[no-any-return]
-        frozen = _Key(make_md5(key))
+        extra = EXTRA_KEY.get()
+        frozen = _Key(make_md5(key) if extra is None else make_md5(key, extra))
         self._last.pair = (key, frozen)
         return frozen
 
