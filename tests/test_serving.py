@@ -279,3 +279,22 @@ def test_a_digested_file_rewritten_in_place_keeping_mtime_and_size_is_checked_ag
     newer.write_bytes(b"body{color:pink}")  # same size
     os.utime(newer, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert client.get(url).status_code == 404  # never other bytes under a hashed name
+
+
+@pytest.mark.parametrize("deleted", [".gz", ".br"])
+def test_a_variant_deleted_while_serving_falls_back_to_the_file_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deleted: str
+) -> None:
+    from flask_bust_assets.web import lookup
+
+    monkeypatch.setattr(lookup, "INLINE_MAX", 0)  # a large file: read from disk on each request
+    app = site(tmp_path)
+    css = "/static/" + json.loads((tmp_path / MANIFEST).read_text())["bundles"]["css"][0]["path"]
+    on_disk = tmp_path / GEN / css.removeprefix("/static/")
+    accept = {"Accept-Encoding": "gzip" if deleted == ".gz" else "br"}
+    with serve(app) as base:
+        assert http(base, css, headers=accept)[1]["content-encoding"] == ("gzip" if deleted == ".gz" else "br")
+        on_disk.with_name(on_disk.name + deleted).unlink()  # docs/reliability.md: variants may go any time
+        status, headers, body = http(base, css, headers=accept)
+    assert status == 200 and "content-encoding" not in headers
+    assert body == on_disk.read_bytes()

@@ -70,8 +70,14 @@ class BustMiddleware:
         variant = self._variant(asset, environ.get("HTTP_ACCEPT_ENCODING", ""))
         try:
             return _respond(variant, environ, start_response, head=method == "HEAD")
-        except FileNotFoundError:  # retired by `flask assets clean` since the table was made
-            return self.app(environ, start_response)
+        except FileNotFoundError:
+            identity = asset.variants[None]
+            if variant is not identity:  # a .br/.gz deleted since the table was made (allowed any time)
+                try:
+                    return _respond(identity, environ, start_response, head=method == "HEAD")
+                except FileNotFoundError:
+                    pass
+            return self.app(environ, start_response)  # retired by `flask assets clean` since then
 
     def _variant(self, asset: Asset, accept: str) -> Variant:
         """The client's most preferred encoding it accepts (q > 0), the smallest on a tie."""
