@@ -78,6 +78,8 @@ CATALOG = (
         xfail={
             "report": "issue 23 item 4: 'came out larger than its sources ... url() references' said of "
             "LESS and of JS bundles no url() was rewritten in",
+            "edit": "not yet diagnosed (likely issue 23 item 8): after abilian.less is edited and rebuilt, the "
+            "page links the same css URL (its Less filter runs as an output filter, less_as_output)",
         },
     ),
     RealApp(

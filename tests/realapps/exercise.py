@@ -52,7 +52,7 @@ def differences(stock: dict[str, Any], ours: dict[str, Any]) -> list[str]:
             found.append(f"{url}: {'only stock' if url not in mine else 'only ours'} references it")
         elif mine[url][0] != theirs[url][0]:
             found.append(f"{url}: status {mine[url][0]}, stock {theirs[url][0]}")
-        elif mine[url][1] != theirs[url][1]:
+        elif mine[url][0] == 200 and mine[url][1] != theirs[url][1]:  # error pages may differ (nonces)
             found.append(f"{url}: {len(mine[url][1])} bytes differ from stock's {len(theirs[url][1])}")
     return found
 
