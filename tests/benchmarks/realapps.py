@@ -81,7 +81,11 @@ def main(quick: bool = False) -> None:
                 "| | | | | | | | | |"
             )
             continue
-        row = measure(app, source, repeat)
+        try:
+            row = measure(app, source, repeat)
+        except (RuntimeError, AssertionError) as error:  # one app's broken recipe must not hide the others
+            print(f"| {app.name} | failed: {str(error).splitlines()[0][:200]} | | | | | | | | | |")
+            continue
         stock_s, ours_s = float(row["stock_s"]), float(row["ours_s"])  # type: ignore[arg-type]
         goal = "met" if ours_s <= 2 * stock_s + 1 else "**missed**"
         ratio = float(row["ours_out"]) / max(1, int(row["referenced"]))  # type: ignore[arg-type]
