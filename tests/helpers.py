@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -119,6 +120,51 @@ def npm_install(spec: str) -> Path:
     )  # fmt: skip
     (prefix / "installed").touch()
     return target
+
+
+def pypi_sdist(spec: str) -> Path:
+    """Fetch ``name==version``'s source distribution with pip once into the cache; return its unpacked folder."""
+    name, _, version = spec.partition("==")
+    target = CACHE / "pypi" / f"{name}-{version}"
+    if target.is_dir():
+        return target
+    download = CACHE / "pypi" / "sdists"
+    download.mkdir(parents=True, exist_ok=True)
+    fetched = subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-deps",
+         "--no-binary", ":all:", "--dest", str(download), spec],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    if fetched.returncode != 0:
+        if REQUIRE_E2E:
+            pytest.fail(f"pip download {spec} failed: {fetched.stderr[-1000:]}")
+        pytest.skip(f"pip download {spec} failed (no package index?)")
+    wanted = f"{name}-{version}".lower().replace("_", "-")
+    tarball = next(p for p in download.iterdir() if p.name.lower().replace("_", "-").startswith(wanted))
+    staging = target.with_name(target.name + ".tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    with tarfile.open(tarball) as archive:
+        archive.extractall(staging, filter="data")
+    (only,) = staging.iterdir()  # an sdist holds one top folder, name-version/
+    os.replace(only, target)
+    shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def junit_outcomes(report: Path, root: Path) -> dict[str, str]:
+    """Each test id (``tests/test_x.py::Class::test``) of a pytest JUnit report -> passed, failed or skipped.
+
+    A classname is the module's dotted path plus any class names (empty for a module skipped
+    whole, whose name is then the module's): the module is the longest prefix naming a file under ``root``."""
+    outcomes = {}
+    for case in ElementTree.parse(report).iter("testcase"):
+        classname, name = case.get("classname", ""), case.get("name", "")
+        parts = (classname or name).split(".")
+        split = next((i for i in range(len(parts), 0, -1) if (root / Path(*parts[:i])).with_suffix(".py").is_file()), 1)
+        test_id = "::".join(["/".join(parts[:split]) + ".py", *parts[split:], *([name] if classname else [])])
+        kinds = {child.tag for child in case}
+        outcomes[test_id] = "failed" if kinds & {"failure", "error"} else "skipped" if "skipped" in kinds else "passed"
+    return outcomes
 
 
 @contextlib.contextmanager
