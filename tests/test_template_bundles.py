@@ -91,7 +91,9 @@ def test_flask_assets_build_prebuilds_it_and_production_answers_from_memory(tmp_
     assert not (tmp_path / "static/gen").exists()  # nothing built on request into the static folder
 
 
-def test_a_dynamic_bundle_is_named_by_template_and_line_and_built_on_request(tmp_path: Path) -> None:
+def test_a_dynamic_bundle_is_named_by_template_and_line_and_built_on_request(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     dyn = '<p>\n\n{% assets "css/a.css", output=out %}<link href="{{ ASSET_URL }}" integrity="{{ ASSET_SRI }}">'
     project(tmp_path, dyn=dyn + "{% endassets %}")
     result = run_flask(tmp_path, "assets", "build")
@@ -101,8 +103,13 @@ def test_a_dynamic_bundle_is_named_by_template_and_line_and_built_on_request(tmp
         "cannot be prebuilt: a page rendering that {% assets %} tag builds its bundle on request, as "
         "Flask-Assets does."
     ) in result.stderr
-    page = production(tmp_path).test_client().get("/dyn")  # as stock Flask-Assets: built on request
+    app = production(tmp_path)
+    with caplog.at_level("WARNING", logger="flask_bust_assets"):
+        page = app.test_client().get("/dyn")  # as stock Flask-Assets: built on request
+        assert app.test_client().get("/dyn").text == page.text
     assert page.status_code == 200
+    (record,) = caplog.records  # once per bundle, naming its output and why
+    assert "bundle with output 'gen/dyn.%(version)s.css' is not in the manifest" in record.getMessage()
     url, integrity = LINK.search(page.text).groups()  # type: ignore[union-attr]
     assert re.fullmatch(r"/static/gen/dyn\.[0-9a-f]{16}\.css", url)
     served = production(tmp_path).test_client().get(url).data

@@ -102,12 +102,13 @@ class BundleUrls:
         definition = Definition.of(*arguments)
         if definition is not None and self._prebuilt is not None and definition.key in self._prebuilt:
             return definition.key, definition.bundle(self._env).extra
-        logger.warning(
-            "The {%% assets %%} bundle %s is not in the manifest, so it is built on request, as Flask-Assets "
-            "does: its arguments are variables (the build named the template and line), or the template "
-            "changed after the last build (run `flask assets build`).",
-            f"with output {arguments[1]!r}" if arguments[1] else f"of {', '.join(map(str, arguments[4]))}",
-        )
+        if arguments[1]:  # built on request (one without output links its sources, as before: no build)
+            logger.warning(
+                "The {%% assets %%} bundle with output %r is not in the manifest, so it is built on request, as "
+                "Flask-Assets does: its arguments are variables (the build named the template and line), or the "
+                "template changed after the last build (run `flask assets build`).",
+                arguments[1],
+            )
         return None
 
     def _output_url(self, entry: BundleOutput) -> str:
