@@ -34,6 +34,37 @@ GEN = f"{OUT}/static"  # generated files of the app's static folder, by URL path
 CACHE = Path(os.environ.get("BUST_TEST_CACHE", Path(__file__).resolve().parent.parent / ".cache"))
 
 
+@contextlib.contextmanager
+def file_system_calls() -> Iterator[list[str]]:
+    """Every open, listdir, scandir, stat and lstat the block makes, as "event path" lines.
+
+    Audit events cover open() and listing a folder; stat() has none, so os.stat and
+    os.lstat are wrapped for the block (an audit hook cannot be removed: it stops recording).
+    """
+    calls: list[str] = []
+    recording = [True]
+
+    def hook(event: str, args: tuple[object, ...]) -> None:
+        if recording[0] and event in ("open", "os.listdir", "os.scandir"):
+            calls.append(f"{event} {args[0]}")
+
+    sys.addaudithook(hook)
+    saved = {name: getattr(os, name) for name in ("stat", "lstat")}
+    for name, real in saved.items():
+
+        def wrapped(path: object, *a: object, real: object = real, name: str = name, **kw: object) -> object:
+            calls.append(f"{name} {path}")
+            return real(path, *a, **kw)  # type: ignore[operator]
+
+        setattr(os, name, wrapped)
+    try:
+        yield calls
+    finally:
+        recording[0] = False
+        for name, real in saved.items():
+            setattr(os, name, real)
+
+
 def need_executable(name: str) -> str:
     """The path of tool ``name``; skip without it, or fail under BUST_REQUIRE_E2E=1."""
     path = shutil.which(name)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import re
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -19,7 +17,7 @@ from flask_assets import Bundle
 from flask_bust_assets import BuildError, BustAssets, ManifestError, UnknownAssetError
 from flask_bust_assets.web import commands
 
-from .helpers import GEN, MANIFEST, make_app, write
+from .helpers import GEN, MANIFEST, file_system_calls, make_app, write
 
 CSS = "body {\n  color : red;\n}\n"
 JS = "window.answer = (() => `4${2}`)();\n"
@@ -178,33 +176,24 @@ def test_strict_mode_refuses_a_bundle_the_manifest_does_not_know(tmp_path: Path)
         assets.register("new", Bundle("css/a.css", output="gen/new.%(version)s.css"))
 
 
-def test_production_render_makes_no_file_system_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+INLINE = (
+    '{% assets "css/a.css", "js/a.js", filters="bust_cssmin", output="gen/inline.%(version)s.css" %}'
+    '<link href="{{ ASSET_URL }}" integrity="{{ ASSET_SRI }}">{% endassets %}'
+)
+
+
+def test_production_render_makes_no_file_system_call(tmp_path: Path) -> None:
+    write(tmp_path, "templates/page.html", INLINE)  # `flask assets build` prebuilds the bundle written there
     app = built_site(tmp_path)
-    page = TAG + '{{ asset_tags("js") }}{{ asset_url("css") }}{{ url_for("static", filename="css/a.css") }}'
+    page = TAG + '{{ asset_tags("js") }}{{ asset_url("css") }}{{ url_for("static", filename="css/a.css") }}' + INLINE
     render(app, page)  # the manifest was read at start-up; this warms the URL caches
-    calls: list[str] = []
-    recording = True
-
-    def hook(event: str, args: tuple[Any, ...]) -> None:
-        if recording and event in ("open", "os.listdir", "os.scandir"):
-            calls.append(f"{event} {args[0]}")
-
-    sys.addaudithook(hook)  # audit events cover open(); stat() has none, so count it directly
-    for name in ("stat", "lstat"):
-        real = getattr(os, name)
-        monkeypatch.setattr(
-            os,
-            name,
-            lambda path, *a, real=real, name=name, **kw: calls.append(f"{name} {path}") or real(path, *a, **kw),
-        )
-    try:
+    with file_system_calls() as calls:
         for _ in range(3):
             html = render(app, page)
-    finally:
-        recording = False
-        monkeypatch.undo()
     assert calls == []
     assert html.count("/static/gen/a.") == 3 and "/static/css/a." in html
+    (inline,) = re.findall(r'href="(/static/gen/inline\.[0-9a-f]{16}\.css)" integrity="([^"]+)"', html)
+    assert inline[1] == sri(app.test_client().get(inline[0]).data)
 
 
 def test_manifest_cache_and_outputs_are_not_in_the_static_folder(tmp_path: Path) -> None:

@@ -82,6 +82,7 @@ class BundleResult:
     linked: bool = False  # has no output: its sources are linked one by one (linked.py)
     definition_key: str = ""
     references: list[str] = field(default_factory=list)  # of a reused bundle: files its CSS names, to queue
+    label: str = ""  # what messages and the report call it, if not its name (a template bundle: layout.html:3)
 
     def read(self, sources: list[str]) -> None:
         """Note sources about to be read, stamping them first: an edit made while the
@@ -102,17 +103,26 @@ def build_bundle(
     settings: BuildSettings,
     digester: Digester,
     cache: BuildCache | None = None,
+    *,
+    bundle: Bundle | None = None,
+    label: str = "",
 ) -> BundleResult:
-    """Build bundle ``name`` in memory (or reuse the last build); errors go to ``result.error``."""
-    result = BundleResult(name=name)
+    """Build bundle ``name`` in memory (or reuse the last build); errors go to ``result.error``.
+
+    ``bundle`` is built under ``name`` instead of the registered bundle of that name
+    (a bundle written in a template); messages then call it ``label``.
+    """
+    result = BundleResult(name=name, label=label)
+    name = label or name
     started = time.perf_counter()
-    if cache is not None and _reuse(env, result, settings, cache):
+    if cache is not None and _reuse(env, result, settings, cache, bundle):
         result.seconds = time.perf_counter() - started
         return result
     building = BUILDING.set(True)
     with build_warnings() as messages:
         try:
-            result.files = list(_build_files(env, name, settings, result, digester))
+            tree = lookup(env, result.name) if bundle is None else bundle
+            result.files = list(_tree_files(tree, wrap(env, tree), name, settings, result, digester))
         except BuildError as exc:
             result.error = exc
         except BustAssetsError as exc:
@@ -131,10 +141,10 @@ def build_bundle(
     return result
 
 
-def _reuse(env: Any, result: BundleResult, settings: BuildSettings, cache: BuildCache) -> bool:
+def _reuse(env: Any, result: BundleResult, settings: BuildSettings, cache: BuildCache, bundle: Bundle | None) -> bool:
     try:
         # Taken before the filters are set up, on this build and the next alike.
-        result.definition_key = definition_key(env, result.name, settings)
+        result.definition_key = definition_key(env, result.name, settings, bundle)
     except (BustAssetsError, BundleError):
         return False
     entry = cache.bundle(result.name, result.definition_key)
@@ -158,13 +168,6 @@ def write_files(result: BundleResult, settings: BuildSettings) -> Iterator[str]:
         if settings.versioning != "filename":
             write_atomic(built.abspath, built.data)
         yield built.abspath
-
-
-def _build_files(
-    env: Any, name: str, settings: BuildSettings, result: BundleResult, digester: Digester
-) -> Iterator[BuiltFile]:
-    bundle = lookup(env, name)
-    yield from _tree_files(bundle, wrap(env, bundle), name, settings, result, digester)
 
 
 def _tree_files(

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from ..core import manifest
-from ..core.manifest import StaticFile
+from ..core.manifest import ManifestData, StaticFile
 from ..core.static import StaticRoot
 from ..errors import ManifestError
-from .bundle import build_bundle
+from .bundle import BundleResult, build_bundle
 from .static import StaticPlan, digest_static, static_entries
+from .template_bundles import KEY_PREFIX, TemplateBundle, build_template_bundles
 from .webassets_api import cache_off, named_bundles
 
 
-def stale(env: Any, settings: Any, plan: StaticPlan, *, roots: list[StaticRoot]) -> list[str]:
+def stale(
+    env: Any, settings: Any, plan: StaticPlan, *, roots: list[StaticRoot], templates: Sequence[TemplateBundle] = ()
+) -> list[str]:
     """What differs between a fresh build and the manifest; empty when it is up to date.
 
     ``roots`` are the static roots, to check that every file the manifest names
-    exists in the output folder. webassets' cache is bypassed so that nothing, not even
-    a cache entry, is written.
+    exists in the output folder; ``templates`` the bundles written in templates. webassets'
+    cache is bypassed so that nothing, not even a cache entry, is written.
     """
     try:
         data = manifest.load(settings.manifest_path)
@@ -28,19 +32,23 @@ def stale(env: Any, settings: Any, plan: StaticPlan, *, roots: list[StaticRoot])
     problems: list[str] = []
     with cache_off(env):
         for name in sorted(set(named_bundles(env)) | set(data.bundles)):
+            if name.startswith(KEY_PREFIX):
+                continue  # a template bundle: below
             if name not in named_bundles(env):
                 problems.append(f"bundle {name!r} is in the manifest but no longer registered")
                 continue
             result = build_bundle(env, name, settings, plan.digester)
             if result.error is not None:
                 problems.append(str(result.error))
-            elif result.outputs != data.bundles.get(name):
-                now = ", ".join(o.path for o in result.outputs)
-                was = ", ".join(o.path for o in data.bundles.get(name, ())) or "nothing"
-                problems.append(f"bundle {name!r} would build {now}; the manifest names {was}")
             else:
-                problems.extend(f"bundle {name!r}: {b.abspath} is missing on disk" for b in result.files
-                                if not os.path.isfile(b.abspath))  # fmt: skip
+                problems.extend(_differences(result, data))
+        built, _, errors = build_template_bundles(env, templates, settings, plan.digester)
+        problems.extend(str(e) for e in errors)
+        for result in built:  # one that does not build is left out by a build too: no difference
+            problems.extend(_differences(result, data))
+        declared = {t.key for t in templates}
+        gone = [key for key in sorted(data.bundles) if key.startswith(KEY_PREFIX) and key not in declared]
+        problems.extend(f"bundle {key!r} is in the manifest but no template declares it any more" for key in gone)
         report = digest_static(plan)
         problems.extend(str(e) for e in report.errors)
         fresh = static_entries([*report.files, *plan.digester.take_pending()])
@@ -53,6 +61,17 @@ def stale(env: Any, settings: Any, plan: StaticPlan, *, roots: list[StaticRoot])
             if path is not None and not os.path.isfile(path):
                 problems.append(f"{endpoint}: {entry.path} is named by the manifest but missing from {path}")
     return problems
+
+
+def _differences(result: BundleResult, data: ManifestData) -> list[str]:
+    """How a bundle's fresh build differs from what the manifest names for it."""
+    label = result.label or result.name
+    recorded = data.bundles.get(result.name)
+    if result.outputs != recorded:
+        now = ", ".join(o.path for o in result.outputs)
+        was = ", ".join(o.path for o in recorded or ()) or "nothing"
+        return [f"bundle {label!r} would build {now}; the manifest names {was}"]
+    return [f"bundle {label!r}: {b.abspath} is missing on disk" for b in result.files if not os.path.isfile(b.abspath)]
 
 
 def _static_differences(fresh: dict[str, dict[str, StaticFile]], recorded: Any) -> list[str]:

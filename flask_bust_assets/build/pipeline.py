@@ -9,8 +9,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..core import generations, manifest
@@ -25,6 +25,7 @@ from .modules import manifest_entries
 from .reuse import BuildCache
 from .sources import shared_outputs
 from .static import StaticPlan, StaticReport, digest_static, scan, static_entries, write_digested
+from .template_bundles import TemplateBundle, build_template_bundles
 from .unchanged import fingerprints, nothing_changed
 from .variants import VariantStore, compress_all
 from .webassets_api import named_bundles
@@ -38,6 +39,8 @@ class BuildReport:
     static: StaticReport
     manifest_written: bool
     compressed: int = 0  # precompressed variants written
+    errors: list[BuildError] = field(default_factory=list)  # of the build as a whole (clashing outputs)
+    warnings: list[str] = field(default_factory=list)  # of the build as a whole (template bundles left out)
 
     @property
     def failed(self) -> list[BundleResult]:
@@ -47,7 +50,7 @@ class BuildReport:
     @property
     def ok(self) -> bool:
         """True if every bundle and static file built."""
-        return not self.failed and not self.static.errors
+        return not self.failed and not self.static.errors and not self.errors
 
 
 TEMP_AGE = 10.0  # seconds: an older temp file in the output folder is a killed build's (see sweep_after)
@@ -59,10 +62,12 @@ def build_all(
     static: StaticPlan,
     cache: BuildCache,
     progress: Callable[[str], None] | None = None,
+    templates: Sequence[TemplateBundle] = (),
 ) -> BuildReport:
     """Build every bundle and static file; write files, then the manifest, only if all succeed.
 
-    ``progress(step)`` is called after each bundle and after the static files.
+    ``templates``: bundles written in templates, built too (see template_bundles.py).
+    ``progress(step)`` is called after each registered bundle and after the static files.
     """
     digester = static.digester
     results = []
@@ -77,12 +82,14 @@ def build_all(
             "an output of its own (or put %(version)s in both)",
             bundle=second,
         )
+    built, warnings, errors = build_template_bundles(env, templates, settings, digester, cache)
+    results.extend(built)
     scanned = scan(static)
-    now = fingerprints(scanned, settings, static)
-    if nothing_changed(cache, now, results, settings):
+    now = fingerprints(scanned, settings, static, [r.name for r in results])
+    if not errors and nothing_changed(cache, now, results, settings):
         unchanged = StaticReport(unchanged=len(scanned.entries), seconds=scanned.seconds)
-        return BuildReport(results, unchanged, manifest_written=True)
-    report = BuildReport(results, digest_static(static, scanned), manifest_written=False)
+        return BuildReport(results, unchanged, manifest_written=True, warnings=warnings)
+    report = BuildReport(results, digest_static(static, scanned), False, errors=errors, warnings=warnings)
     if progress:
         progress("static files")
     for result in results:  # files the CSS of reused bundles names: the manifest must name them too

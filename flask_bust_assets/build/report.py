@@ -36,7 +36,7 @@ def rows(report: BuildReport) -> list[dict[str, Any]]:
         for built in result.files:
             table.append(
                 {
-                    "bundle": result.name,
+                    "bundle": result.label or result.name,
                     "path": built.entry.path,
                     "files": len(result.sources) if not result.reused else None,
                     "raw": built.entry.source_size,
@@ -93,8 +93,8 @@ def as_json(report: BuildReport, manifest_path: str) -> dict[str, Any]:
         "ok": report.ok,
         "manifest": manifest_path if report.manifest_written else None,
         "outputs": rows(report),
-        "errors": [str(r.error) for r in report.failed] + [str(e) for e in report.static.errors],
-        "warnings": [w for r in report.results for w in r.warnings] + report.static.warnings,
+        "errors": [str(e) for e in [*(r.error for r in report.failed), *report.errors, *report.static.errors]],
+        "warnings": report.warnings + [w for r in report.results for w in r.warnings] + report.static.warnings,
         "static_files": len(report.static.files) or report.static.unchanged,
         "compressed": report.compressed,
     }

@@ -129,13 +129,14 @@ def _dump(doc: dict[str, Any]) -> bytes:
     return json.dumps({"version": distribution_version("flask-bust-assets"), **doc}, sort_keys=True).encode("utf-8")
 
 
-def definition_key(env: Any, name: str, settings: Any) -> str:
+def definition_key(env: Any, name: str, settings: Any, bundle: Bundle | None = None) -> str:
     """A hash of everything besides file contents that decides a bundle's output.
 
     Taken before the filters are set up (their options then come from
     ``settings.options``), so a build and the next one compute it alike.
+    ``bundle``: this one instead of the registered bundle ``name``.
     """
-    bundle = lookup(env, name)
+    bundle = lookup(env, name) if bundle is None else bundle
     leaves = [(_describe(leaf), [f.id() for f in extra]) for leaf, extra, _ in bundle.iterbuild(wrap(env, bundle))]
     # Each engine's release too: installing tdewolff-minify changes what the default engine writes.
     return hashlib.sha256(repr((settings, engine_versions(), leaves)).encode("utf-8")).hexdigest()

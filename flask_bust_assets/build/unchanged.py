@@ -18,14 +18,16 @@ from .reuse import BuildCache
 from .static import Scan, StaticPlan
 
 
-def fingerprints(scanned: Scan, settings: Any, plan: StaticPlan) -> tuple[str, str]:
-    """(the scan's fingerprint, the settings'): the output folder's names are listed only when needed."""
-    return scanned.fingerprint(), settings_key(settings, plan)
+def fingerprints(scanned: Scan, settings: Any, plan: StaticPlan, bundles: list[str]) -> tuple[str, str]:
+    """(the scan's fingerprint, the settings' and bundle names'): the output folder's names are
+    listed only when needed. A bundle gone since the last build (a template no longer declaring
+    one) changes the manifest, even when every bundle left is reused."""
+    return scanned.fingerprint(), settings_key(settings, plan, bundles)
 
 
-def settings_key(settings: Any, plan: StaticPlan) -> str:
-    """Everything besides files that decides the static pass and the variants."""
-    described = repr((settings, plan.selection, plan.digest_all, plan.digester.roots))
+def settings_key(settings: Any, plan: StaticPlan, bundles: list[str]) -> str:
+    """Everything besides files that decides the static pass, the variants and the manifest's bundles."""
+    described = repr((settings, plan.selection, plan.digest_all, plan.digester.roots, sorted(bundles)))
     return hashlib.sha256(described.encode("utf-8")).hexdigest()
 
 

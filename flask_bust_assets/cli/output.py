@@ -16,9 +16,11 @@ from ..build.report import table as report_table
 def print_report(report: Any, manifest_path: str, quiet: bool) -> None:
     """Warnings and failures on stderr; on success the table (unless ``quiet``) and where the manifest went."""
     # A stylesheet both bundled and digested is read twice: say each thing once.
-    for message in dict.fromkeys([w for r in report.results for w in r.warnings] + report.static.warnings):
+    warnings = report.warnings + [w for r in report.results for w in r.warnings] + report.static.warnings
+    for message in dict.fromkeys(warnings):
         click.echo(click.style("warning: ", fg="yellow") + message, err=True)
-    errors = list(dict.fromkeys(str(e) for e in [r.error for r in report.failed] + report.static.errors))
+    failures = [r.error for r in report.failed] + report.errors + report.static.errors
+    errors = list(dict.fromkeys(str(e) for e in failures))
     for error in errors:
         click.echo(click.style("FAILED  ", fg="red", bold=True) + error, err=True)
     if not report.ok:

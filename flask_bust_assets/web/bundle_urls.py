@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Container
 from typing import Any
 
 from flask import Flask, has_request_context, request, url_for
 from webassets.bundle import ContextWrapper
 
+from ..build.template_bundles import Definition
 from ..build.webassets_api import flask_location, named_bundles
 from ..core.manifest import BundleOutput
 from .resolvers import Resolver
 
 URL_CACHE_LIMIT = 1024  # script roots x bundles; a proxy header must not grow it forever
+logger = logging.getLogger("flask_bust_assets")
 
 Url = tuple[str, BundleOutput]
+Part = tuple[str, str, Any]  # ASSET_URL, ASSET_SRI, EXTRA
 
 
 class BundleUrls:
@@ -24,13 +29,17 @@ class BundleUrls:
     script root, and reused until the resolver gives new outputs.
     """
 
-    def __init__(self, app: Flask, env: Any, resolver: Resolver, *, debug: bool) -> None:
+    def __init__(
+        self, app: Flask, env: Any, resolver: Resolver, *, debug: bool, prebuilt: Container[str] | None = None
+    ) -> None:
         self._app = app
         self._env = env
         self._resolver = resolver
         self._debug = debug  # ASSETS_DEBUG: source URLs, through webassets' own path
         self._urls: dict[tuple[str, str], tuple[tuple[BundleOutput, ...], list[Url]]] = {}
         self._extras: dict[str, Any] = {}
+        self._prebuilt = prebuilt  # keys of the template bundles the manifest has; None: built live
+        self._templates: dict[Any, tuple[str, Any] | None] = {}  # the tag's arguments -> (key, EXTRA)
 
     def urls(self, name: str) -> list[Url]:
         """(URL, manifest entry) for every output of bundle ``name``."""
@@ -65,6 +74,43 @@ class BundleUrls:
             parts.extend((url, entry.integrity, extra) for url, entry in self.urls(name))
         return parts
 
+    def template_parts(self, arguments: tuple[Any, ...]) -> list[Part] | None:
+        """The parts of a bundle written in a template, from the manifest; None to let webassets
+        answer (development, ASSETS_DEBUG, or a bundle the build could not prebuild).
+
+        ``arguments`` are the tag's (filters, output, debug, depends, sources); the manifest key
+        they give is remembered, so a render costs a dictionary lookup.
+        """
+        if self._debug or self._prebuilt is None:
+            return None
+        try:
+            remembered = _frozen(arguments)
+            found = self._templates[remembered]
+        except TypeError:  # a Bundle object or a dict among them: never prebuilt
+            return None
+        except KeyError:
+            found = self._template_key(arguments)
+            if len(self._templates) >= URL_CACHE_LIMIT:  # arguments that are variables: any number
+                self._templates.clear()
+            self._templates[remembered] = found
+        if found is None:
+            return None
+        key, extra = found
+        return [(url, entry.integrity, extra) for url, entry in self.urls(key)]
+
+    def _template_key(self, arguments: tuple[Any, ...]) -> tuple[str, Any] | None:
+        definition = Definition.of(*arguments)
+        if definition is not None and self._prebuilt is not None and definition.key in self._prebuilt:
+            return definition.key, definition.bundle(self._env).extra
+        if arguments[1]:  # built on request (one without output links its sources, as before: no build)
+            logger.warning(
+                "The {%% assets %%} bundle with output %r is not in the manifest, so it is built on request, as "
+                "Flask-Assets does: its arguments are variables (the build named the template and line), or the "
+                "template changed after the last build (run `flask assets build`).",
+                arguments[1],
+            )
+        return None
+
     def _output_url(self, entry: BundleOutput) -> str:
         ctx = ContextWrapper(self._env)
         location = flask_location(ctx, entry.path)
@@ -73,6 +119,14 @@ class BundleUrls:
         else:  # ASSETS_DIRECTORY / ASSETS_URL: webassets builds the URL
             url = self._env.resolver.resolve_output_to_url(ctx, entry.path)
         return f"{url}?{entry.query}" if entry.query else url
+
+
+def _frozen(value: Any) -> Any:
+    """``value`` with lists as tuples, hashable (TypeError if it cannot be)."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(item) for item in value)
+    hash(value)
+    return value
 
 
 def _script_name() -> str | None:

@@ -21,6 +21,7 @@ from ..build.pipeline import BuildReport, build_all
 from ..build.reuse import BuildCache
 from ..build.sources import SourceWatch
 from ..build.static import StaticPlan
+from ..build.template_bundles import TemplateBundle, collect
 from ..build.webassets_api import named_bundles
 from ..core import manifest
 from ..core.files import cannot_write
@@ -28,13 +29,15 @@ from ..core.static import inside
 from ..errors import ConfigError, ManifestError
 from ..publish import PublishReport, client, uploads_for
 from ..publish import publish as upload
+from .template_scan import scan_templates
 
 if TYPE_CHECKING:  # BustState does not import this module: no cycle
     from .state import BustState
 
 
 def build(state: BustState, progress: Callable[[str], None] | None = None) -> BuildReport:
-    """Build every bundle and static file, reusing what the last build learnt (build/reuse.py)."""
+    """Build every bundle, those written in templates too, and every static file, reusing what
+    the last build learnt (build/reuse.py)."""
     settings = state.settings
     problem = cannot_write(settings.cache_folder) if settings.cache_folder else None
     if problem is not None:  # webassets and the build cache write there while building: say so first
@@ -42,11 +45,21 @@ def build(state: BustState, progress: Callable[[str], None] | None = None) -> Bu
             f"ASSETS_CACHE is {settings.cache_folder}, where nothing can be written ({problem.strerror}); "
             "fix its permissions, point ASSETS_CACHE at a writable folder, or set ASSETS_CACHE = False."
         )
+    templates, warnings = template_bundles(state)
     with gc_paused():
         cache = BuildCache(settings.cache_folder)
         digester = state.start_build(cache.files)
         plan = StaticPlan(digester, state.selection, digest_all=settings.static.enabled)
-        return build_all(state.env, settings.build, plan, cache, progress)
+        report = build_all(state.env, settings.build, plan, cache, progress, templates)
+    report.warnings[:0] = warnings
+    return report
+
+
+def template_bundles(state: BustState) -> tuple[list[TemplateBundle], list[str]]:
+    """The bundles written in the app's templates (blueprints' included), and the warnings of
+    those that cannot be prebuilt."""
+    declared, warnings = scan_templates(state.app.jinja_env)
+    return collect(declared, state.env), warnings
 
 
 @contextlib.contextmanager
@@ -66,7 +79,8 @@ def check(state: BustState) -> list[str]:
     """Why the manifest is stale against the sources; empty if it is up to date. Writes nothing."""
     settings = state.settings
     plan = StaticPlan(state.digester, state.selection, digest_all=settings.static.enabled)
-    return stale(state.env, settings.build, plan, roots=state.digester.roots)
+    templates, _ = template_bundles(state)
+    return stale(state.env, settings.build, plan, roots=state.digester.roots, templates=templates)
 
 
 def clean(state: BustState, *, keep: int, age: float, dry_run: bool = False) -> CleanReport:

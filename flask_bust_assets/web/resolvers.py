@@ -1,7 +1,7 @@
 """Answers "which files for bundle X": one interface for production and development.
 
-Templates call ``bundle_outputs`` and never learn which resolver runs. Stdlib only:
-the live resolver is handed its build and change-detection functions.
+Templates call ``bundle_outputs`` and never learn which resolver runs. The live
+resolver is handed its build and change-detection functions.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Protocol
 
+from ..build.template_bundles import named
 from ..core.manifest import BundleOutput, ManifestData
 from ..errors import UnknownBundleError, closest
 
@@ -47,7 +48,7 @@ class ManifestResolver:
                 fix = "Register it with assets.register() and run `flask assets build`."
             raise UnknownBundleError(
                 f"Bundle {name!r} is not in the manifest {self._manifest_path}."
-                f"{closest(name, [*self._bundles, *registered])} {fix}"
+                f"{closest(name, [*named(self._bundles), *registered])} {fix}"
             ) from None
 
 

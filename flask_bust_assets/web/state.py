@@ -113,7 +113,10 @@ class BustState:
     def bundle_urls(self) -> BundleUrls:
         """URLs of bundle outputs for the tag and the helpers."""
         if self._bundle_urls is None:
-            self._bundle_urls = BundleUrls(self.app, self.env, self.resolver, debug=self.settings.debug)
+            prebuilt = None if self.live else frozenset(self._manifest_data().bundles)
+            self._bundle_urls = BundleUrls(
+                self.app, self.env, self.resolver, debug=self.settings.debug, prebuilt=prebuilt
+            )
         return self._bundle_urls
 
     @property
@@ -161,6 +164,11 @@ class BustState:
     def tag_parts(self, names: list[Any]) -> list[tuple[str, str, Any]] | None:
         """(ASSET_URL, ASSET_SRI, EXTRA) per output, or None to let webassets answer."""
         return self.bundle_urls.tag_parts(names)
+
+    def template_parts(self, arguments: tuple[Any, ...]) -> list[tuple[str, str, Any]] | None:
+        """(ASSET_URL, ASSET_SRI, EXTRA) of a bundle written in a template, from the manifest; None
+        to let webassets answer. ``arguments``: the tag's filters, output, debug, depends, sources."""
+        return self.bundle_urls.template_parts(arguments)
 
     def static_url(self, endpoint: str, filename: str) -> tuple[str, str] | None:
         """(filename, query) for ``url_for(endpoint, filename=...)``, or None to leave it be."""

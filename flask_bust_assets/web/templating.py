@@ -37,10 +37,15 @@ class BustAssetsExtension(AssetsExtension):  # type: ignore[misc]
         # Flask's Jinja environment knows its app: no context-local lookup on this hot path.
         app = getattr(self.environment, "app", None)
         state = app.extensions.get(STATE_KEY) if app is not None else None
-        if state is not None and filter is None and output is None and dbg is None and depends is None:
+        plain = filter is None and output is None and dbg is None and depends is None
+        parts = None
+        if state is not None and plain:
             parts = state.tag_parts(files)
-            if parts is not None:
-                return "".join([caller(url, sri, extra) for url, sri, extra in parts])
+        if state is not None and parts is None:  # a bundle written here, built by `flask assets build`
+            parts = state.template_parts((filter, output, dbg, depends, files))
+        if parts is not None:
+            return "".join([caller(url, sri, extra) for url, sri, extra in parts])
+        if state is not None and plain:
             _refuse_unknown(self.environment.assets_environment, files)
         if state is not None and output is not None and not state.settings.debug:
             return self._render_inline(filter, output, dbg, depends, files, caller)
@@ -56,7 +61,8 @@ class BustAssetsExtension(AssetsExtension):  # type: ignore[misc]
         return str(super()._render_assets(filter, output, dbg, depends, files, caller))
 
     def _render_inline(self, filter: Any, output: Any, dbg: Any, depends: Any, files: list[Any], caller: Any) -> str:
-        """A bundle written in the template: webassets builds it, we add the integrity.
+        """A bundle written in the template that the manifest lacks: webassets builds it on
+        request, as stock Flask-Assets does (in production too), and we add the integrity.
 
         Stock webassets hashes the literal ``%(version)s`` path and renders
         ``ASSET_SRI`` as None; here it is the sha384 of the file the URL serves.
@@ -66,6 +72,8 @@ class BustAssetsExtension(AssetsExtension):  # type: ignore[misc]
             *self.resolve_contents(files, env), output=output, filters=filter, debug=dbg, depends=depends
         )
         with bundle.bind(env):
+            if not env.auto_build:  # else urls() builds it
+                bundle.build()
             urls = bundle.urls()
             if len(urls) != 1:  # merged into one output, or not at all: leave it to webassets
                 return str(super()._render_assets(filter, output, dbg, depends, files, caller))
