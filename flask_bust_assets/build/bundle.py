@@ -18,7 +18,7 @@ from webassets.exceptions import BuildError as WebassetsBuildError
 from webassets.exceptions import BundleError, FilterError
 from webassets.utils import is_url
 
-from ..core.digest import VERSION_PLACEHOLDER, content_digest, digested_path, integrity
+from ..core.digest import content_digest, integrity, output_path
 from ..core.files import write_atomic, write_if_missing
 from ..core.manifest import BundleOutput
 from ..core.stamps import Stamp, stamp
@@ -230,10 +230,8 @@ def _built_file(
     # A source's map no longer describes the merged, filtered output: never point at it.
     data = sourcemaps.strip(build_leaf(leaf, ctx, extra_filters), leaf.output).encode("utf-8")
     digest = content_digest(data, settings.algorithm, settings.length)
-    if settings.versioning == "filename":
-        path, query = digested_path(leaf.output, digest), ""
-    else:
-        path, query = leaf.output.replace(VERSION_PLACEHOLDER, digest), f"v={digest}"
+    query = "" if settings.versioning == "filename" else f"v={digest}"
+    path = output_path(leaf.output, digest, query=bool(query))
     check_inside_root(ctx, leaf.output, leaf, name)
     abspath = output_location(ctx, path, roots, settings.output_folder)
     entry = BundleOutput(

@@ -40,6 +40,16 @@ def output_location(ctx: Any, path: str, roots: list[StaticRoot], output_folder:
     return os.path.join(output_folder, *filter(None, unquote(url).split("/")))
 
 
+def static_location(ctx: Any, path: str, roots: list[StaticRoot]) -> tuple[str, str] | None:
+    """(static endpoint, filename) under which ``url_for`` names the output ``path`` (``admin/gen/a.css``
+    is ``("admin.static", "gen/a.css")``), or None for one outside every static folder."""
+    location = flask_location(ctx, path)
+    if location is not None:
+        return location[2], location[1]
+    located = locate(roots, ctx.resolver.resolve_output_to_path(ctx, path, None))  # ASSETS_DIRECTORY
+    return (located[0].endpoint, located[1]) if located is not None else None
+
+
 def check_inside_root(ctx: Any, output: str, leaf: Any, name: str) -> None:
     """A bundle's ``output`` pattern must land inside the folder webassets resolves it in."""
     location = flask_location(ctx, output)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl
 
 from flask import Flask, has_request_context, request, url_for
 from webassets.bundle import ContextWrapper
@@ -68,10 +69,10 @@ class BundleUrls:
     def _output_url(self, entry: BundleOutput) -> str:
         ctx = ContextWrapper(self._env)
         location = flask_location(ctx, entry.path)
-        if location is not None:
-            url = url_for(location[2], filename=location[1])
-        else:  # ASSETS_DIRECTORY / ASSETS_URL: webassets builds the URL
-            url = self._env.resolver.resolve_output_to_url(ctx, entry.path)
+        if location is not None:  # the query as an argument: url_for of an output's plain name adds it too
+            query: dict[str, Any] = dict(parse_qsl(entry.query))
+            return url_for(location[2], filename=location[1], **query)
+        url = self._env.resolver.resolve_output_to_url(ctx, entry.path)  # ASSETS_DIRECTORY / ASSETS_URL
         return f"{url}?{entry.query}" if entry.query else url
 
 
