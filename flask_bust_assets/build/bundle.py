@@ -26,7 +26,7 @@ from ..core.static import StaticRoot
 from ..errors import BuildError, BustAssetsError, BustAssetsWarning, LinkWarning
 from . import sourcemaps
 from .digester import Digester
-from .linked import link_hint, link_source
+from .linked import link_hint, link_missing, link_source
 from .locations import check_inside_root, output_location
 from .reuse import BuildCache, definition_key
 from .sources import lookup, source_files
@@ -59,8 +59,8 @@ class BuildSettings:
 class BuiltFile:
     """One output of a bundle: where it goes, its bytes, and its manifest entry."""
 
-    abspath: str
-    data: bytes | None  # None when reused from an earlier build: the file is on disk
+    abspath: str  # "" for a missing source linked under its plain name: nothing is written
+    data: bytes | None  # None when reused from an earlier build (the file is on disk), or missing
     entry: BundleOutput
     linked: bool = False  # a source of a bundle without output, under its digested static name
 
@@ -182,6 +182,11 @@ def _tree_files(
                 warnings.warn(
                     f"bundle {name!r} has no output; left out the external URL {item}", BustAssetsWarning, stacklevel=2
                 )
+            elif not os.path.exists(item):
+                entry, warning = link_missing(item, digester.roots, name)
+                warnings.warn(warning, BustAssetsWarning, stacklevel=2)
+                result.read([item])  # its stamp: the file appearing changes the bundle
+                yield BuiltFile(abspath="", data=None, entry=entry, linked=True)
             else:
                 _check_sources([item], name)
                 result.read([item])

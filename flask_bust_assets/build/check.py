@@ -40,7 +40,7 @@ def stale(env: Any, settings: Any, plan: StaticPlan, *, roots: list[StaticRoot])
                 problems.append(f"bundle {name!r} would build {now}; the manifest names {was}")
             else:
                 problems.extend(f"bundle {name!r}: {b.abspath} is missing on disk" for b in result.files
-                                if not os.path.isfile(b.abspath))  # fmt: skip
+                                if b.abspath and not os.path.isfile(b.abspath))  # fmt: skip
         report = digest_static(plan)
         problems.extend(str(e) for e in report.errors)
         fresh = static_entries([*report.files, *plan.digester.take_pending()])

@@ -69,6 +69,8 @@ def manifest_files(data: ManifestData, env: Any, roots: list[StaticRoot], output
     found = []
     for outputs in data.bundles.values():
         for out in outputs:
+            if not out.digest:
+                continue  # a missing source of a bundle without output: linked under its plain name, nothing written
             abspath = output_location(ctx, out.path, roots, output_folder)
             digest = "" if out.query else out.digest
             location = flask_location(ctx, out.path)

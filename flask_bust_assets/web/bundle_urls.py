@@ -49,7 +49,7 @@ class BundleUrls:
         self._urls[key] = (outputs, result)
         return result
 
-    def tag_parts(self, names: list[Any]) -> list[tuple[str, str, Any]] | None:
+    def tag_parts(self, names: list[Any]) -> list[tuple[str, str | None, Any]] | None:
         """(ASSET_URL, ASSET_SRI, EXTRA) for each output of each bundle, for ``{% assets %}``.
 
         None unless every name is a registered bundle and ASSETS_DEBUG is off:
@@ -58,12 +58,12 @@ class BundleUrls:
         named = named_bundles(self._env)
         if not names or self._debug or not all(isinstance(n, str) and n in named for n in names):
             return None
-        parts: list[tuple[str, str, Any]] = []
+        parts: list[tuple[str, str | None, Any]] = []
         for name in names:
             extra = self._extras.get(name)
             if extra is None:
                 extra = self._extras[name] = named[name].extra
-            parts.extend((url, entry.integrity, extra) for url, entry in self.urls(name))
+            parts.extend((url, entry.sri, extra) for url, entry in self.urls(name))
         return parts
 
     def _output_url(self, entry: BundleOutput) -> str:

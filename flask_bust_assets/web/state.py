@@ -165,7 +165,7 @@ class BustState:
         """(URL, manifest entry) for every output of bundle ``name``."""
         return self.bundle_urls.urls(name)
 
-    def tag_parts(self, names: list[Any]) -> list[tuple[str, str, Any]] | None:
+    def tag_parts(self, names: list[Any]) -> list[tuple[str, str | None, Any]] | None:
         """(ASSET_URL, ASSET_SRI, EXTRA) per output, or None to let webassets answer."""
         return self.bundle_urls.tag_parts(names)
 
