@@ -181,6 +181,7 @@ def test_strict_mode_refuses_a_bundle_the_manifest_does_not_know(tmp_path: Path)
 def test_production_render_makes_no_file_system_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = built_site(tmp_path)
     page = TAG + '{{ asset_tags("js") }}{{ asset_url("css") }}{{ url_for("static", filename="css/a.css") }}'
+    page += '{{ url_for("static", filename="gen/a.%(version)s.js") }}'  # an output, by its own name
     render(app, page)  # the manifest was read at start-up; this warms the URL caches
     calls: list[str] = []
     recording = True
@@ -204,7 +205,7 @@ def test_production_render_makes_no_file_system_call(tmp_path: Path, monkeypatch
         recording = False
         monkeypatch.undo()
     assert calls == []
-    assert html.count("/static/gen/a.") == 3 and "/static/css/a." in html
+    assert html.count("/static/gen/a.") == 4 and "/static/css/a." in html
 
 
 def test_manifest_cache_and_outputs_are_not_in_the_static_folder(tmp_path: Path) -> None:
