@@ -7,7 +7,6 @@ Flask links it, never a BuildError at render or a failed build.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from pathlib import Path
@@ -17,21 +16,13 @@ import pytest
 from flask import Blueprint, Flask, render_template_string
 from flask_assets import Bundle
 
+from flask_bust_assets.core.digest import content_digest
 from flask_bust_assets.web import commands
 
-from .helpers import MANIFEST, make_app, run_flask, write
+from .helpers import MANIFEST, MODES, make_app, run_flask, write
 
 JS = "console.log(1);\n"
 TAG = '{% assets "linked" %}{{ ASSET_URL }} {{ ASSET_SRI }}\n{% endassets %}'
-MODES = {
-    "production": ({}, True),
-    "development": ({"ASSETS_AUTO_BUILD": True}, False),
-    "no manifest yet": ({}, False),
-}
-
-
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def site(root: Path, config: dict[str, Any] | None = None) -> Flask:
@@ -67,7 +58,7 @@ def test_missing_sources_render_their_plain_urls_with_a_warning(
     with caplog.at_level("WARNING", logger="flask_bust_assets"):
         lines = rendered(app)
     assert [line[0] for line in lines] == [
-        f"/static/js/a.{digest(JS.encode())}.js",
+        f"/static/js/a.{content_digest(JS.encode())}.js",
         "/static/js/missing.js",  # as Flask links it, and as stock renders it
         "/admin/static/gone.css",
     ]
@@ -83,7 +74,7 @@ def test_a_missing_source_that_appears_is_digested_on_the_next_render(tmp_path: 
     assert rendered(app)[1][0] == "/static/js/missing.js"
     time.sleep(0.01)
     write(tmp_path, "static/js/missing.js", JS + "//\n")
-    assert rendered(app)[1][0] == f"/static/js/missing.{digest((JS + '//' + chr(10)).encode())}.js"
+    assert rendered(app)[1][0] == f"/static/js/missing.{content_digest((JS + '//' + chr(10)).encode())}.js"
 
 
 def test_asset_tags_leaves_out_the_integrity_of_a_missing_source(tmp_path: Path) -> None:
@@ -120,4 +111,4 @@ def test_the_build_warns_naming_bundle_and_file_and_succeeds(tmp_path: Path) -> 
     assert run_flask(tmp_path, "assets", "check").returncode != 0
     assert run_flask(tmp_path, "assets", "build").returncode == 0
     (_, found) = json.loads((tmp_path / MANIFEST).read_text())["bundles"]["linked"]
-    assert found["path"] == f"js/missing.{digest(JS.encode())}.js"
+    assert found["path"] == f"js/missing.{content_digest(JS.encode())}.js"

@@ -8,7 +8,6 @@ URL would 404 or serve a stale copy an earlier stock build left in ``static/``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from pathlib import Path
@@ -19,23 +18,13 @@ from flask import Blueprint, Flask, render_template_string, url_for
 from flask_assets import Bundle
 
 from flask_bust_assets import UnknownAssetError
+from flask_bust_assets.core.digest import content_digest
 from flask_bust_assets.web import commands
 
-from .helpers import MANIFEST, http, make_app, serve, write
+from .helpers import MANIFEST, MODES, http, make_app, serve, write
 
 STALE = "/* left in static/ by an earlier stock Flask-Assets build */\n"
 CSS = "body { color: red }\n"
-
-# How the app runs: production after a build, development (auto_build), production before any build.
-MODES = {
-    "production": ({}, True),
-    "development": ({"ASSETS_AUTO_BUILD": True}, False),
-    "no manifest yet": ({}, False),
-}
-
-
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def site(root: Path, config: dict[str, Any] | None = None, output: str = "gen/site.css") -> Flask:
@@ -74,9 +63,9 @@ def test_url_for_an_output_gives_the_current_output_never_the_stale_copy(
         build(app)
     url, tag = linked(app)
     expected = (
-        f"/static/gen/site.{digest(CSS.encode())}.css"
+        f"/static/gen/site.{content_digest(CSS.encode())}.css"
         if versioning == "filename"
-        else f"/static/gen/site.css?v={digest(CSS.encode())}"
+        else f"/static/gen/site.css?v={content_digest(CSS.encode())}"
     )
     assert url == tag == expected
     response = app.test_client().get(url)
@@ -95,7 +84,7 @@ def test_url_for_an_output_follows_an_edited_source_without_a_build(tmp_path: Pa
     # Asked before any {% assets %} renders: url_for rebuilds the stale output itself.
     second, tag = linked(app)
     assert second != first
-    assert second == tag == f"/static/gen/site.{digest(b'body { color: blue }' + bytes([10]))}.css"
+    assert second == tag == f"/static/gen/site.{content_digest(b'body { color: blue }' + bytes([10]))}.css"
     assert app.test_client().get(second).data == b"body { color: blue }\n"
 
 
@@ -118,7 +107,7 @@ def test_an_output_named_with_its_version_placeholder(tmp_path: Path) -> None:
     app = site(tmp_path, output="gen/site.%(version)s.css")
     build(app)
     url, tag = linked(app, "gen/site.%(version)s.css")
-    assert url == tag == f"/static/gen/site.{digest(CSS.encode())}.css"
+    assert url == tag == f"/static/gen/site.{content_digest(CSS.encode())}.css"
     assert app.test_client().get(url).data.decode() == CSS
 
 
@@ -133,7 +122,7 @@ def test_a_blueprint_output(tmp_path: Path) -> None:
     with app.test_request_context("/"):
         url = url_for("admin.static", filename="gen/a.css")
         assert url == render_template_string('{{ asset_url("admin_css") }}')
-    assert url == f"/admin/static/gen/a.{digest(CSS.encode())}.css"
+    assert url == f"/admin/static/gen/a.{content_digest(CSS.encode())}.css"
     assert app.test_client().get(url).data.decode() == CSS
 
 
@@ -142,7 +131,7 @@ def test_assets_directory_set_to_the_static_folder(tmp_path: Path) -> None:
     app = site(tmp_path, {"ASSETS_DIRECTORY": str(tmp_path / "static"), "ASSETS_URL": "/static"})
     build(app)
     url, tag = linked(app)
-    assert url == tag == f"/static/gen/site.{digest(CSS.encode())}.css"
+    assert url == tag == f"/static/gen/site.{content_digest(CSS.encode())}.css"
     assert app.test_client().get(url).data.decode() == CSS
 
 
@@ -151,7 +140,7 @@ def test_with_a_cdn_the_output_is_linked_on_the_cdn(tmp_path: Path) -> None:
     app = site(tmp_path, {"BUST_ASSETS_CDN_URL": cdn})
     build(app)
     url, tag = linked(app)
-    assert url == tag == f"{cdn}/static/gen/site.{digest(CSS.encode())}.css"
+    assert url == tag == f"{cdn}/static/gen/site.{content_digest(CSS.encode())}.css"
 
 
 def test_an_output_registered_after_the_build_warns_and_links_the_plain_name(
