@@ -17,7 +17,7 @@ import pytest
 from flask import Blueprint, Flask, render_template_string, url_for
 from flask_assets import Bundle
 
-from flask_bust_assets import UnknownAssetError
+from flask_bust_assets import BuildError, UnknownAssetError
 from flask_bust_assets.core.digest import content_digest
 from flask_bust_assets.web import commands
 
@@ -86,6 +86,15 @@ def test_url_for_an_output_follows_an_edited_source_without_a_build(tmp_path: Pa
     assert second != first
     assert second == tag == f"/static/gen/site.{content_digest(b'body { color: blue }' + bytes([10]))}.css"
     assert app.test_client().get(second).data == b"body { color: blue }\n"
+
+
+def test_url_for_an_output_that_cannot_build_in_development_fails_as_the_tag_does(tmp_path: Path) -> None:
+    # Never the last good URL nor the stale copy: the page shows the error that names the fix.
+    app = site(tmp_path, {"ASSETS_AUTO_BUILD": True})
+    linked(app)
+    (tmp_path / "static/css/site.css").unlink()
+    with app.test_request_context("/"), pytest.raises(BuildError, match=r"bundle 'site_css': source file .*site\.css"):
+        url_for("static", filename="gen/site.css")
 
 
 @pytest.mark.parametrize("mode", MODES)
