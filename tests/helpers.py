@@ -103,6 +103,15 @@ def write(root: Path, rel: str, text: str) -> Path:
     return path
 
 
+# How an app runs: production after a build, development (auto_build), production before any build
+# (a fresh checkout): the config for make_app, and whether to build first.
+MODES: dict[str, tuple[dict[str, object], bool]] = {
+    "production": ({}, True),
+    "development": ({"ASSETS_AUTO_BUILD": True}, False),
+    "no manifest yet": ({}, False),
+}
+
+
 def make_app(root: Path, config: dict[str, object] | None = None) -> tuple[Flask, BustAssets]:
     """A Flask app rooted at ``root`` (static folder ``root/static``) with BustAssets."""
     app = Flask("site", root_path=str(root), instance_path=str(root / "instance"))

@@ -186,12 +186,13 @@ def test_production_render_makes_no_file_system_call(tmp_path: Path) -> None:
     write(tmp_path, "templates/page.html", INLINE)  # `flask assets build` prebuilds the bundle written there
     app = built_site(tmp_path)
     page = TAG + '{{ asset_tags("js") }}{{ asset_url("css") }}{{ url_for("static", filename="css/a.css") }}' + INLINE
+    page += '{{ url_for("static", filename="gen/a.%(version)s.js") }}'  # an output, by its own name
     render(app, page)  # the manifest was read at start-up; this warms the URL caches
     with file_system_calls() as calls:
         for _ in range(3):
             html = render(app, page)
     assert calls == []
-    assert html.count("/static/gen/a.") == 3 and "/static/css/a." in html
+    assert html.count("/static/gen/a.") == 4 and "/static/css/a." in html
     (inline,) = re.findall(r'href="(/static/gen/inline\.[0-9a-f]{16}\.css)" integrity="([^"]+)"', html)
     assert inline[1] == sri(app.test_client().get(inline[0]).data)
 

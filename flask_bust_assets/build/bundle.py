@@ -18,7 +18,7 @@ from webassets.exceptions import BuildError as WebassetsBuildError
 from webassets.exceptions import BundleError, FilterError
 from webassets.utils import is_url
 
-from ..core.digest import VERSION_PLACEHOLDER, content_digest, digested_path, integrity
+from ..core.digest import content_digest, integrity, output_path
 from ..core.files import write_atomic, write_if_missing
 from ..core.manifest import BundleOutput
 from ..core.stamps import Stamp, stamp
@@ -27,7 +27,7 @@ from ..errors import BuildError, BustAssetsError, BustAssetsWarning, LinkWarning
 from . import sourcemaps
 from .compile_errors import compile_error
 from .digester import Digester
-from .linked import link_hint, link_source
+from .linked import link_hint, link_missing, link_source
 from .locations import check_inside_root, check_output_name, output_location
 from .partials import leaf_partials
 from .reuse import BuildCache, definition_key
@@ -61,8 +61,8 @@ class BuildSettings:
 class BuiltFile:
     """One output of a bundle: where it goes, its bytes, and its manifest entry."""
 
-    abspath: str
-    data: bytes | None  # None when reused from an earlier build: the file is on disk
+    abspath: str  # "" for a missing source linked under its plain name: nothing is written
+    data: bytes | None  # None when reused from an earlier build (the file is on disk), or missing
     entry: BundleOutput
     linked: bool = False  # a source of a bundle without output, under its digested static name
 
@@ -187,6 +187,11 @@ def _tree_files(
                 warnings.warn(
                     f"bundle {name!r} has no output; left out the external URL {item}", BustAssetsWarning, stacklevel=2
                 )
+            elif not os.path.exists(item):
+                entry, warning = link_missing(item, digester.roots, name)
+                warnings.warn(warning, BustAssetsWarning, stacklevel=2)
+                result.read([item])  # its stamp: the file appearing changes the bundle
+                yield BuiltFile(abspath="", data=None, entry=entry, linked=True)
             else:
                 _check_sources([item], name)
                 result.read([item])
@@ -242,10 +247,8 @@ def _built_file(
     # A source's map no longer describes the merged, filtered output: never point at it.
     data = sourcemaps.strip(built, leaf.output).encode("utf-8")
     digest = content_digest(data, settings.algorithm, settings.length)
-    if settings.versioning == "filename":
-        path, query = digested_path(leaf.output, digest), ""
-    else:
-        path, query = leaf.output.replace(VERSION_PLACEHOLDER, digest), f"v={digest}"
+    query = "" if settings.versioning == "filename" else f"v={digest}"
+    path = output_path(leaf.output, digest, query=bool(query))
     check_inside_root(ctx, leaf.output, leaf, name)
     abspath = output_location(ctx, path, roots, settings.output_folder)
     entry = BundleOutput(

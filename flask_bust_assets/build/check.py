@@ -71,7 +71,11 @@ def _differences(result: BundleResult, data: ManifestData) -> list[str]:
         now = ", ".join(o.path for o in result.outputs)
         was = ", ".join(o.path for o in recorded or ()) or "nothing"
         return [f"bundle {label!r} would build {now}; the manifest names {was}"]
-    return [f"bundle {label!r}: {b.abspath} is missing on disk" for b in result.files if not os.path.isfile(b.abspath)]
+    return [  # a no-output bundle's missing source has no file of its own (abspath "")
+        f"bundle {label!r}: {b.abspath} is missing on disk"
+        for b in result.files
+        if b.abspath and not os.path.isfile(b.abspath)
+    ]
 
 
 def _static_differences(fresh: dict[str, dict[str, StaticFile]], recorded: Any) -> list[str]:

@@ -57,6 +57,16 @@ def check_output_name(output: str, contents: Any, name: str) -> None:
         )
 
 
+def static_location(ctx: Any, path: str, roots: list[StaticRoot]) -> tuple[str, str] | None:
+    """(static endpoint, filename) under which ``url_for`` names the output ``path`` (``admin/gen/a.css``
+    is ``("admin.static", "gen/a.css")``), or None for one outside every static folder."""
+    location = flask_location(ctx, path)
+    if location is not None:
+        return location[2], location[1]
+    located = locate(roots, ctx.resolver.resolve_output_to_path(ctx, path, None))  # ASSETS_DIRECTORY
+    return (located[0].endpoint, located[1]) if located is not None else None
+
+
 def check_inside_root(ctx: Any, output: str, leaf: Any, name: str) -> None:
     """A bundle's ``output`` pattern must land inside the folder webassets resolves it in."""
     location = flask_location(ctx, output)
@@ -76,6 +86,8 @@ def manifest_files(data: ManifestData, env: Any, roots: list[StaticRoot], output
     found = []
     for outputs in data.bundles.values():
         for out in outputs:
+            if not out.digest:
+                continue  # a missing source of a bundle without output: linked under its plain name, nothing written
             abspath = output_location(ctx, out.path, roots, output_folder)
             digest = "" if out.query else out.digest
             location = flask_location(ctx, out.path)

@@ -142,7 +142,7 @@ def build_all(
 def _variants(report: BuildReport, written: list[str], same: bool, settings: BuildSettings, cache: BuildCache) -> int:
     """Write the variants this build owes: of files new since the last build, and of files written.
     Only content-addressed names get variants: a plain name's variant could go stale."""
-    produced = {b.abspath: b.data for r in report.results for b in r.files if not b.entry.query}
+    produced = {b.abspath: b.data for r in report.results for b in r.files if b.abspath and not b.entry.query}
     produced.update((d.abspath, d.data) for d in report.static.files if d.path != d.logical)
     todo = set(written)
     if not same:  # else every produced file was in the last build, its variants with it
@@ -158,7 +158,8 @@ def _record(
     """Write the manifest (naming files that all exist: invariant 3) and add the generation."""
     manifest.save(settings.manifest_path, data)
     produced = [d.abspath for d in report.static.files if d.path != d.logical]
-    generations.record(settings.manifest_path, [*produced, *(b.abspath for r in report.results for b in r.files)])
+    outputs = [b.abspath for r in report.results for b in r.files if b.abspath]  # "": a missing source, never written
+    generations.record(settings.manifest_path, [*produced, *outputs])
     cache.manifest = [fingerprint, *stamp(settings.manifest_path)]
 
 

@@ -45,6 +45,7 @@ def rows(report: BuildReport) -> list[dict[str, Any]]:
                     "brotli": _variant_size(built.abspath, "br"),
                     "ms": round(result.seconds * 1000),
                     "reused": result.reused,
+                    "missing": not built.entry.digest,  # a source linked under its plain name: see linked.py
                     "integrity": built.entry.integrity,
                 }
             )
@@ -56,7 +57,7 @@ def table(report: BuildReport, style: Any) -> list[str]:
     header = ["bundle", "output", "raw", "minified", "gzip", "brotli", "time", ""]
     body = [
         [r["bundle"], r["path"], _size(r["raw"]), _size(r["minified"]), _size(r["gzip"]), _size(r["brotli"]),
-         f"{r['ms']} ms", "reused" if r["reused"] else "built"]
+         f"{r['ms']} ms", "missing" if r["missing"] else "reused" if r["reused"] else "built"]
         for r in rows(report)
     ]  # fmt: skip
     widths = [max(len(str(line[i])) for line in [header, *body]) for i in range(len(header))]

@@ -67,6 +67,12 @@ def digested_path(logical_path: str, digest: str) -> str:
     return posixpath.join(folder, new_name) if folder else new_name
 
 
+def output_path(output: str, digest: str, *, query: bool = False) -> str:
+    """The path a bundle's ``output`` is written under: digested (``gen/site.<digest>.css``), or
+    under query-string versioning the name as written, a ``%(version)s`` placeholder filled."""
+    return output.replace(VERSION_PLACEHOLDER, digest) if query else digested_path(output, digest)
+
+
 def split_digested_path(path: str, length: int | None = DEFAULT_LENGTH) -> tuple[str, str] | None:
     """``css/app.<digest>.css`` -> (``css/app.css``, digest); None if not digested.
 

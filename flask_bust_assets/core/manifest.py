@@ -32,10 +32,18 @@ class BundleOutput:
 
     path: str  # output path as the bundle names it, digest filled in: gen/site.<digest>.css
     digest: str
-    integrity: str  # SRI of the served bytes: sha384-<base64>
+    integrity: str  # SRI of the served bytes: sha384-<base64>; "" with digest "" (below)
     size: int  # bytes out
     source_size: int  # bytes in, all sources together
     query: str = ""  # "v=<digest>" under query-string versioning, else empty
+
+    # digest "" (and integrity ""): a source of a bundle without output that did not exist at build
+    # time, linked under its plain name as Flask links a missing file; nothing was written for it.
+
+    @property
+    def sri(self) -> str | None:
+        """The integrity to render, None where there are no bytes to check (as webassets gives)."""
+        return self.integrity or None
 
 
 class StaticFile(NamedTuple):
@@ -151,7 +159,8 @@ def _parse(doc: Any) -> ManifestData:
         if not isinstance(outputs, list):
             raise ValueError(f"bundles.{name} is {_kind(outputs)}, not a list")
         bundles[name] = tuple(
-            BundleOutput(**_entry(out, f"bundles.{name}[{i}]", BUNDLE_FIELDS)) for i, out in enumerate(outputs)
+            BundleOutput(**_entry(out, f"bundles.{name}[{i}]", BUNDLE_FIELDS, missing=True))
+            for i, out in enumerate(outputs)
         )
     files: dict[str, dict[str, StaticFile]] = {}
     for endpoint, entries in _mapping(doc.get("files", {}), "files").items():
@@ -224,9 +233,10 @@ def _mapping(value: Any, field: str) -> dict[str, Any]:
     return value
 
 
-def _entry(value: Any, field: str, fields: dict[str, type]) -> dict[str, Any]:
+def _entry(value: Any, field: str, fields: dict[str, type], *, missing: bool = False) -> dict[str, Any]:
     """An entry with exactly the fields a build writes, each of its type, and a path that stays
-    inside the folder it is relative to (invariant 5: a manifest names nothing outside)."""
+    inside the folder it is relative to (invariant 5: a manifest names nothing outside).
+    ``missing``: an empty digest and integrity may say a linked source did not exist."""
     entry = _mapping(value, field)
     for name in entry.keys() - fields.keys():
         raise ValueError(f"{field}.{name} is not a field of a manifest entry")
@@ -240,6 +250,8 @@ def _entry(value: Any, field: str, fields: dict[str, type]) -> dict[str, Any]:
     path = entry["path"]
     if not path or path.startswith("/") or "\\" in path or "\0" in path or ".." in path.split("/"):
         raise ValueError(f"{field}.path {path!r} is not a relative path inside its folder")
+    if missing and entry["digest"] == entry["integrity"] == "":
+        return entry
     if not entry["integrity"].startswith("sha384-"):
         raise ValueError(f"{field}.integrity is not a sha384 integrity value")
     return entry

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Container
 from typing import Any
+from urllib.parse import parse_qsl
 
 from flask import Flask, has_request_context, request, url_for
 from webassets.bundle import ContextWrapper
@@ -57,7 +58,7 @@ class BundleUrls:
         self._urls[key] = (outputs, result)
         return result
 
-    def tag_parts(self, names: list[Any]) -> list[tuple[str, str, Any]] | None:
+    def tag_parts(self, names: list[Any]) -> list[tuple[str, str | None, Any]] | None:
         """(ASSET_URL, ASSET_SRI, EXTRA) for each output of each bundle, for ``{% assets %}``.
 
         None unless every name is a registered bundle and ASSETS_DEBUG is off:
@@ -66,12 +67,12 @@ class BundleUrls:
         named = named_bundles(self._env)
         if not names or self._debug or not all(isinstance(n, str) and n in named for n in names):
             return None
-        parts: list[tuple[str, str, Any]] = []
+        parts: list[tuple[str, str | None, Any]] = []
         for name in names:
             extra = self._extras.get(name)
             if extra is None:
                 extra = self._extras[name] = named[name].extra
-            parts.extend((url, entry.integrity, extra) for url, entry in self.urls(name))
+            parts.extend((url, entry.sri, extra) for url, entry in self.urls(name))
         return parts
 
     def template_parts(self, arguments: tuple[Any, ...]) -> list[Part] | None:
@@ -114,10 +115,10 @@ class BundleUrls:
     def _output_url(self, entry: BundleOutput) -> str:
         ctx = ContextWrapper(self._env)
         location = flask_location(ctx, entry.path)
-        if location is not None:
-            url = url_for(location[2], filename=location[1])
-        else:  # ASSETS_DIRECTORY / ASSETS_URL: webassets builds the URL
-            url = self._env.resolver.resolve_output_to_url(ctx, entry.path)
+        if location is not None:  # the query as an argument: url_for of an output's plain name adds it too
+            query: dict[str, Any] = dict(parse_qsl(entry.query))
+            return url_for(location[2], filename=location[1], **query)
+        url = self._env.resolver.resolve_output_to_url(ctx, entry.path)  # ASSETS_DIRECTORY / ASSETS_URL
         return f"{url}?{entry.query}" if entry.query else url
 
 

@@ -115,5 +115,5 @@ def registered_urls(bundle: Any, *, calculate_sri: bool) -> list[Any] | None:
         with app.test_request_context():  # as Flask-Assets does for URLs outside a request
             urls = state.urls(name)
     if calculate_sri:
-        return [{"uri": url, "sri": entry.integrity} for url, entry in urls]
+        return [{"uri": url, "sri": entry.sri} for url, entry in urls]
     return [url for url, _ in urls]

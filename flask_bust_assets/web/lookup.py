@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from werkzeug.security import safe_join
 
@@ -76,6 +76,7 @@ class DigestedLookup:
         cors: str | None,
         plain_cache: str,
         live_plain: bool = False,
+        output: Callable[[str, str], str | None] = lambda endpoint, filename: None,
     ) -> None:
         self._roots = sorted(roots, key=lambda r: len(r.url_prefix), reverse=True)  # longest prefix first
         self._known = known  # URL path -> (file, digest), for every generated file the manifest names
@@ -85,6 +86,7 @@ class DigestedLookup:
         self._cors = cors
         self._plain_cache = plain_cache  # of generated files under a plain name (query-string versioning)
         self._live_plain = live_plain  # look for such files on disk: development under query versioning
+        self._output = output  # (endpoint, plain name of a bundle output) -> its current file
         self._lock = threading.Lock()
         self._inline_left = INLINE_BUDGET
 
@@ -103,6 +105,10 @@ class DigestedLookup:
         if filename.rpartition("/")[2].startswith("."):
             return True  # never a generated file: temp files of a build in progress or killed are dot-names
         split = split_digested_path(filename, self._length)
+        if split is None:
+            output = self._output(root.endpoint, filename)
+            if output is not None:  # never a copy an earlier stock build left among the sources
+                return self._prepare_plain(output)
         if split is None and not self._live_plain:
             return True  # a source: Flask serves it, no file-system call here
         candidate = safe_join(root.output, filename)

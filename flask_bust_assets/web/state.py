@@ -25,6 +25,7 @@ from .bundle_urls import BundleUrls, Url
 from .live import LiveBuilder
 from .lookup import DigestedLookup, DigestVerifier, Known, ServedFiles
 from .plain_caching import PlainCaching
+from .output_urls import OutputUrls
 from .process_manifest import ProcessManifest
 from .resolvers import LiveResolver, ManifestResolver, Resolver
 from .settings import Settings, is_strict, read_settings, static_roots
@@ -44,7 +45,7 @@ class BustState:
         self._live: bool | None = None
         self._resolver: Resolver | None = None
         self._bundle_urls: BundleUrls | None = None
-        self._static_urls: StaticUrls | None = None
+        self._static_urls: OutputUrls | None = None
         self._published: frozenset[str] | None = None
 
     # -- what everything is built from -------------------------------------------
@@ -120,16 +121,25 @@ class BustState:
         return self._bundle_urls
 
     @property
-    def static_urls(self) -> StaticUrls:
-        """Digested names for ``url_for('static', ...)``."""
+    def static_urls(self) -> OutputUrls:
+        """Digested names for ``url_for('static', ...)``: of bundle outputs always, of static files
+        unless BUST_ASSETS_STATIC is off."""
         if self._static_urls is None:
-            self._static_urls = self._make_static_urls()
+            settings = self.settings
+            self._static_urls = OutputUrls(
+                self.app,
+                self.env,
+                self.resolver,
+                self.digester.roots,
+                output_folder=settings.build.output_folder,
+                manifest_path=settings.build.manifest_path,
+                files=self._file_urls() if settings.static.enabled else PlainStaticUrls(),
+                missing=MissingStatic(settings.static.missing_static, ""),
+            )
         return self._static_urls
 
-    def _make_static_urls(self) -> StaticUrls:
+    def _file_urls(self) -> StaticUrls:
         settings = self.settings
-        if not settings.static.enabled:
-            return PlainStaticUrls()
         selection, length = self.selection, settings.build.length
 
         def passes(endpoint: str, filename: str) -> bool:
@@ -161,7 +171,7 @@ class BustState:
         """(URL, manifest entry) for every output of bundle ``name``."""
         return self.bundle_urls.urls(name)
 
-    def tag_parts(self, names: list[Any]) -> list[tuple[str, str, Any]] | None:
+    def tag_parts(self, names: list[Any]) -> list[tuple[str, str | None, Any]] | None:
         """(ASSET_URL, ASSET_SRI, EXTRA) per output, or None to let webassets answer."""
         return self.bundle_urls.tag_parts(names)
 
@@ -221,6 +231,7 @@ class BustState:
             cors=settings.static.allow_origin,
             plain_cache=plain_cache or "no-cache",
             live_plain=self.live and settings.build.versioning == "query",
+            output=self.static_urls.current_file,
         )
         endpoints = frozenset(root.endpoint for root in roots)
         return lookup, PlainCaching(plain_cache, endpoints) if plain_cache else None

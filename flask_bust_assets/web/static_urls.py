@@ -33,8 +33,9 @@ class MissingStatic:
         self._hint = hint
         self._warned: set[tuple[str, str]] = set()
 
-    def __call__(self, endpoint: str, filename: str) -> None:
-        message = f"Static file {filename!r} (endpoint {endpoint!r}) {self._hint}"
+    def __call__(self, endpoint: str, filename: str, detail: str = "") -> None:
+        """Warn once per name (or raise); ``detail`` says why, in place of the hint."""
+        message = f"Static file {filename!r} (endpoint {endpoint!r}) {detail or self._hint}"
         if self._policy == "error":
             raise UnknownStaticFileError(
                 message + " Set BUST_ASSETS_MISSING_STATIC = 'warn' to link such files under their plain name."

@@ -138,7 +138,7 @@ class Helpers:
         tags = []
         for url, entry in self._state.urls(name):
             extension = posixpath.splitext(entry.path)[1].lower()
-            common = {"integrity": entry.integrity, "crossorigin": "anonymous", **attrs}
+            common = {"integrity": entry.sri, "crossorigin": "anonymous", **attrs}
             if extension == ".css":
                 tags.append(Markup("<link {}>").format(_attributes({"rel": "stylesheet", "href": url, **common})))
             elif extension in (".js", ".mjs"):
