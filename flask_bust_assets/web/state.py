@@ -24,8 +24,8 @@ from ..core.static import Selection
 from .bundle_urls import BundleUrls, Url
 from .live import LiveBuilder
 from .lookup import DigestedLookup, DigestVerifier, Known, ServedFiles
-from .plain_caching import PlainCaching
 from .output_urls import OutputUrls
+from .plain_caching import PlainCaching
 from .process_manifest import ProcessManifest
 from .resolvers import LiveResolver, ManifestResolver, Resolver
 from .settings import Settings, is_strict, read_settings, static_roots
