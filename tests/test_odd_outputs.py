@@ -48,7 +48,13 @@ def test_a_read_only_cache_is_named_before_anything_is_written(built: Path) -> N
     before = snapshot(built)
     write(built, "static/css/parts/a.css", ".a { color: teal }\n")  # a build would write new files
     cache = built / "instance" / "webassets-cache"
-    (built / "sitecustomize.py").write_text(READ_ONLY_HOOK)  # EACCES on creating a file there, root or not
+    # EACCES on creating a file there, and access(2) saying so, as for a read-only folder (root or not)
+    hook = READ_ONLY_HOOK + (
+        "real_access = os.access\n"
+        "os.access = lambda path, mode, **k: False if str(path).rstrip('/') + '/' == folder and mode & os.W_OK "
+        "else real_access(path, mode, **k)\n"
+    )
+    (built / "sitecustomize.py").write_text(hook)
     env = clean_env(PYTHONPATH=str(built), BUST_TEST_READ_ONLY=str(cache))
     result = run_flask(built, "assets", "build", env=env)
     assert_fails_cleanly(result, f"ASSETS_CACHE is {cache}, where nothing can be written (Permission denied)")

@@ -134,7 +134,13 @@ def build_all(
     for result in results:
         if not result.reused and not result.linked and result.definition_key:
             cache.remember(result.name, _cache_entry(result, digester))
-    cache.save(digester.export())
+    try:
+        cache.save(digester.export())
+    except OSError as exc:  # the build itself is written; only the next one's head start is lost
+        report.static.warnings.append(
+            f"could not write the build cache in {cache.folder} ({exc.strerror}): the next build starts cold; "
+            "make ASSETS_CACHE writable"
+        )
     report.manifest_written = True
     return report
 

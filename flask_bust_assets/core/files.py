@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import os
@@ -77,15 +78,14 @@ def write_atomic(path: str, data: bytes, *, durable: bool = False) -> None:
 
 
 def cannot_write(folder: str) -> OSError | None:
-    """Why a file cannot be created in ``folder`` (made if missing), or None: found by creating
-    one, since permission bits say nothing of read-only mounts, full disks or root."""
+    """Why files cannot be created in ``folder`` (made if missing), or None. Asked of the
+    file system (access(2): permission bits, read-only mounts), so nothing is written."""
     try:
         os.makedirs(folder, exist_ok=True)
-        handle, probe = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX + "probe-", suffix=TEMP_SUFFIX)
-        os.close(handle)
-        os.unlink(probe)
     except OSError as exc:
         return exc
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return PermissionError(errno.EACCES, os.strerror(errno.EACCES), folder)
     return None
 
 
