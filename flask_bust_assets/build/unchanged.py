@@ -25,7 +25,7 @@ def fingerprints(scanned: Scan, settings: Any, plan: StaticPlan) -> tuple[str, s
 
 def settings_key(settings: Any, plan: StaticPlan) -> str:
     """Everything besides files that decides the static pass and the variants."""
-    described = repr((settings, plan.selection, plan.digest_all, plan.digester.roots))
+    described = repr((settings, plan.selection, plan.digest_all, plan.digester.roots, plan.digester.policy))
     return hashlib.sha256(described.encode("utf-8")).hexdigest()
 
 

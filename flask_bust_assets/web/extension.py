@@ -154,7 +154,8 @@ class BustAssets(Environment):  # type: ignore[misc]
         # strict mode (which also refuses to start without a manifest) makes it an error.
         config.setdefault("BUST_ASSETS_STRICT", False)
         config.setdefault("BUST_ASSETS_MISSING_STATIC", None)
-        config.setdefault("BUST_ASSETS_MISSING_REFERENCE", "error")
+        config.setdefault("BUST_ASSETS_MISSING_REFERENCE", "error")  # in what bundles read
+        config.setdefault("BUST_ASSETS_STATIC_PROBLEMS", "warn")  # in static files no bundle reads
         config.setdefault("BUST_ASSETS_SERVE", True)
         # Fonts and module scripts from another origin (a CDN) need it; WhiteNoise sends it too.
         config.setdefault("BUST_ASSETS_ALLOW_ORIGIN", "*")

@@ -30,6 +30,7 @@ class StaticSettings:
     exclude: tuple[str, ...]
     missing_static: str
     missing_reference: str
+    static_problems: str  # a static file digested for no bundle: its problems are warnings, or errors
     invalid_js: str  # a JavaScript syntax error fails the build ("error") or is served unminified ("warn")
     serve: bool  # the WSGI layer answers digested files (immutable headers, variants)
     plain_max_age: int  # seconds, for static files served under their plain name
@@ -133,6 +134,7 @@ def read_settings(app: Flask) -> Settings:
         exclude=_globs(config, "BUST_ASSETS_STATIC_EXCLUDE"),
         missing_static=_choice(config, "BUST_ASSETS_MISSING_STATIC", POLICIES, "error" if strict else "warn"),
         missing_reference=_choice(config, "BUST_ASSETS_MISSING_REFERENCE", POLICIES),
+        static_problems=_choice(config, "BUST_ASSETS_STATIC_PROBLEMS", POLICIES, "warn"),
         invalid_js=_choice(config, "BUST_ASSETS_INVALID_JS", POLICIES, "error"),
         serve=bool(config["BUST_ASSETS_SERVE"]),
         plain_max_age=_seconds(config, "BUST_ASSETS_PLAIN_MAX_AGE"),

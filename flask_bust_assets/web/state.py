@@ -70,6 +70,7 @@ class BustState:
             length=settings.build.length,
             versioning=settings.build.versioning,
             missing_reference=settings.static.missing_reference,
+            static_problems=settings.static.static_problems,
             remembered=remembered,
         )
         return self._digester
