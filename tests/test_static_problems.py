@@ -49,7 +49,8 @@ def nul(root: Path, rel: str) -> bytes:
 
 
 def not_utf8(root: Path, rel: str) -> bytes:
-    data = b".a::after { content: '" + "caf\u00e9".encode("latin-1") + b"' } .b { background: url(/static/img/logo.svg) }\n"
+    latin1 = "caf\u00e9".encode("latin-1")
+    data = b".a::after { content: '" + latin1 + b"' } .b { background: url(/static/img/logo.svg) }\n"
     (root / rel).parent.mkdir(parents=True, exist_ok=True)
     (root / rel).write_bytes(data)
     return data

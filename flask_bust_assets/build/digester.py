@@ -67,7 +67,8 @@ class Digester:
         self._bundle_sources: set[str] = set()  # real paths rewrite_css was asked for
         self._memo: dict[str, tuple[tuple[Stamp, ...], DigestedFile]] = {}
         self._source_deps: dict[str, tuple[Stamp, ...]] = {}
-        self._rewrites: dict[tuple[str, str], tuple[str, str, tuple[Stamp, ...], tuple[DigestedFile, ...]]] = {}
+        self._rewrites: dict[tuple[str, str], tuple[str, str, tuple[Stamp, ...], tuple[DigestedFile, ...], int]] = {}
+        self._growth: dict[str, int] = {}  # bytes the last rewrite of a bundle source added (longer names)
         self._stack: list[str] = []
         self._pending: dict[str, DigestedFile] = {}
         self._lock = threading.RLock()  # the development server renders on several threads
@@ -199,6 +200,7 @@ class Digester:
             if known is not None and known[0] == text and still_valid(known[2]):
                 for referenced in known[3]:
                     self._queue(referenced)
+                self._growth[real] = known[4]
                 return known[1]
             self._bundle_sources.add(real)
             self._stack.append(real)
@@ -207,7 +209,9 @@ class Digester:
                 rewritten, deps, references = self._rewrite(text, real, key[1], missing, True)
             finally:
                 self._stack.pop()
-            self._rewrites[key] = (text, rewritten, deps, references)
+            growth = len(rewritten.encode("utf-8")) - len(text.encode("utf-8")) if rewritten != text else 0
+            self._rewrites[key] = (text, rewritten, deps, references, growth)
+            self._growth[real] = growth
             self._source_deps[real] = deps
             self._source_refs[real] = tuple(r.source for r in references)
             return rewritten
@@ -223,6 +227,18 @@ class Digester:
         before each was read (for the build cache: a file edited meanwhile then differs)."""
         with self._lock:
             return self._source_deps.get(os.path.realpath(source_path), ())
+
+    def reference_growth(self, source_paths: list[str]) -> int:
+        """Bytes that rewriting references to digested names added to these bundle sources,
+        by their last rewrite (forget_growth() first, so a source no filter rewrote counts 0)."""
+        with self._lock:
+            return sum(self._growth.get(os.path.realpath(p), 0) for p in source_paths)
+
+    def forget_growth(self, source_paths: list[str]) -> None:
+        """Forget what earlier rewrites of these sources added (see reference_growth)."""
+        with self._lock:
+            for path in source_paths:
+                self._growth.pop(os.path.realpath(path), None)
 
     def references_of(self, source_path: str) -> tuple[str, ...]:
         """The files the last rewrite of ``source_path`` referenced directly."""
