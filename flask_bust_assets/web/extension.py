@@ -150,6 +150,8 @@ class BustAssets(Environment):  # type: ignore[misc]
         config.setdefault("BUST_ASSETS_STATIC", True)
         config.setdefault("BUST_ASSETS_STATIC_INCLUDE", ["*"])
         config.setdefault("BUST_ASSETS_STATIC_EXCLUDE", [])
+        config.setdefault("BUST_ASSETS_STATIC_LAZY_FOLDERS", ["node_modules", "bower_components"])
+        config.setdefault("BUST_ASSETS_STATIC_LAZY_BLUEPRINTS", None)  # None: those of installed packages
         # A missing static file gets its plain URL and a warning, as Flask would link it;
         # strict mode (which also refuses to start without a manifest) makes it an error.
         config.setdefault("BUST_ASSETS_STRICT", False)

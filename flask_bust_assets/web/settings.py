@@ -12,8 +12,8 @@ from ..build.bundle import BuildSettings
 from ..build.variants import DEFAULT_BROTLI_QUALITY
 from ..core.digest import check_algorithm
 from ..core.manifest import manifest_path
-from ..core.static import StaticRoot
-from ..errors import ConfigError
+from ..core.static import StaticRoot, installed
+from ..errors import ConfigError, closest
 
 VERSIONING_MODES = ("filename", "query")
 POLICIES = ("error", "warn")
@@ -28,6 +28,8 @@ class StaticSettings:
     enabled: bool
     include: tuple[str, ...]
     exclude: tuple[str, ...]
+    lazy_folders: tuple[str, ...]  # folder names whose files are digested only when referenced
+    lazy_roots: tuple[str, ...]  # endpoints of static folders digested only when referenced
     missing_static: str
     missing_reference: str
     static_problems: str  # a static file digested for no bundle: its problems are warnings, or errors
@@ -132,6 +134,8 @@ def read_settings(app: Flask) -> Settings:
         enabled=bool(config["BUST_ASSETS_STATIC"]),
         include=_globs(config, "BUST_ASSETS_STATIC_INCLUDE"),
         exclude=_globs(config, "BUST_ASSETS_STATIC_EXCLUDE"),
+        lazy_folders=_folder_names(config),
+        lazy_roots=_lazy_roots(app),
         missing_static=_choice(config, "BUST_ASSETS_MISSING_STATIC", POLICIES, "error" if strict else "warn"),
         missing_reference=_choice(config, "BUST_ASSETS_MISSING_REFERENCE", POLICIES),
         static_problems=_choice(config, "BUST_ASSETS_STATIC_PROBLEMS", POLICIES, "warn"),
@@ -213,6 +217,37 @@ def _globs(
     if isinstance(value, str) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{key} must be a list of {kind}, e.g. {example}.")
     return tuple(value)
+
+
+def _folder_names(config: Any) -> tuple[str, ...]:
+    key = "BUST_ASSETS_STATIC_LAZY_FOLDERS"
+    names = _globs(config, key, kind="folder names", example="['node_modules', 'bower_components']")
+    bad = [n for n in names if not n or "/" in n or "\\" in n or n in (".", "..")]
+    if bad:
+        raise ConfigError(f"{key} holds {bad[0]!r}; list folder names without slashes, e.g. ['node_modules'].")
+    return names
+
+
+def _lazy_roots(app: Flask) -> tuple[str, ...]:
+    """Endpoints of the static folders digested only when referenced: by default those of
+    blueprints that installed packages bring (Bootstrap-Flask's, Flask-DebugToolbar's), not the app's own."""
+    key = "BUST_ASSETS_STATIC_LAZY_BLUEPRINTS"
+    value = app.config.get(key)
+    with_static = {name: bp for name, bp in app.blueprints.items() if bp.static_folder}
+    if value is None:
+        own = app.import_name.split(".", 1)[0]
+        names = [
+            name
+            for name, bp in with_static.items()
+            if bp.import_name.split(".", 1)[0] != own and installed(str(bp.static_folder))
+        ]
+        return tuple(f"{name}.static" for name in names)
+    names = list(_globs(app.config, key, kind="blueprint names", example="['bootstrap']"))
+    for name in names:
+        if name not in with_static:
+            hint = closest(name, with_static) or f" Blueprints with a static folder: {', '.join(sorted(with_static))}."
+            raise ConfigError(f"{key} names {name!r}, which is no blueprint with a static folder.{hint}")
+    return tuple(f"{name}.static" for name in names)
 
 
 def _imports(config: Any) -> tuple[tuple[str, str], ...]:
