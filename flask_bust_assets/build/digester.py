@@ -308,7 +308,8 @@ class Digester:
         self._records[source] = known  # exported as it came: nothing about it changed
         if flawed is not None:
             self._flawed[source] = flawed
-            say(flawed)  # said again on every build that digests the file, as on the first
+            if source not in self._bundle_sources:
+                say(flawed)  # said again on every build that digests the file, as on the first
         return result
 
     def take_pending(self) -> list[DigestedFile]:

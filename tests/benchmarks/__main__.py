@@ -1,6 +1,6 @@
 """Benchmarks, ours beside the baselines, in one run: medians and ratios.
 
-    python -m tests.benchmarks [render|build|serve|scale|js|first_visit ...] [--quick]
+    python -m tests.benchmarks [render|build|serve|scale|js|first_visit|vendored ...] [--quick]
 
 Needs what the test suite needs (the venv from `bash .ci/test`, and npm for the
 build benchmark's real libraries, fetched once into .cache/ with `npm pack`).
@@ -13,7 +13,7 @@ import argparse
 import os
 import platform
 
-from . import build, first_visit, js_engines, render, scale, serve
+from . import build, first_visit, js_engines, render, scale, serve, vendored
 
 SECTIONS = {
     "render": render.main,
@@ -22,6 +22,7 @@ SECTIONS = {
     "scale": scale.main,
     "js": js_engines.main,
     "first_visit": first_visit.main,
+    "vendored": vendored.main,
 }
 
 
