@@ -65,3 +65,7 @@ class ReferenceWarning(BustAssetsWarning):
 
 class LinkWarning(BustAssetsWarning):
     """A bundle has no output: each of its sources is linked under its own digested URL."""
+
+
+class StaticFileWarning(BustAssetsWarning):
+    """A static file no bundle reads has a problem: it is copied as written and the build goes on."""

@@ -147,19 +147,23 @@ def npm_package(spec: str) -> Path:
 
 def npm_install(spec: str) -> Path:
     """Install ``name@version`` with its dependencies once into the cache; return its package folder."""
-    name, _, version = spec.rpartition("@")
-    prefix = CACHE / "npm" / f"install-{name}-{version}"
-    target = prefix / "node_modules" / name
+    return npm_tree(spec) / spec.rpartition("@")[0]
+
+
+def npm_tree(*specs: str) -> Path:
+    """A node_modules folder holding ``name@version`` packages and their dependencies, as one
+    `npm install` lays it out; installed once into the cache. Returns the node_modules folder."""
+    prefix = CACHE / "npm" / ("tree-" + "+".join(s.replace("/", "_") for s in sorted(specs)))
     if (prefix / "installed").exists():
-        return target
+        return prefix / "node_modules"
     npm = need_executable("npm")
     prefix.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        [npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--silent", spec],
+        [npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--silent", *specs],
         check=True, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     (prefix / "installed").touch()
-    return target
+    return prefix / "node_modules"
 
 
 def pypi_sdist(spec: str) -> Path:

@@ -22,7 +22,6 @@ from ..core.digest import content_digest, integrity, output_path
 from ..core.files import write_atomic, write_if_missing
 from ..core.manifest import BundleOutput
 from ..core.stamps import Stamp, stamp
-from ..core.static import StaticRoot
 from ..errors import BuildError, BustAssetsError, BustAssetsWarning, LinkWarning
 from . import sourcemaps
 from .compile_errors import compile_error
@@ -65,6 +64,17 @@ class BuiltFile:
     data: bytes | None  # None when reused from an earlier build (the file is on disk), or missing
     entry: BundleOutput
     linked: bool = False  # a source of a bundle without output, under its digested static name
+    growth: Growth | None = None  # why it may be larger than its sources (None: reused)
+
+
+@dataclass(frozen=True)
+class Growth:
+    """What, besides its filters, makes an output larger than its sources: for the build report."""
+
+    references: int = 0  # bytes that naming digested files (url(), sourceMappingURL) added
+    joins: int = 0  # bytes webassets put between its sources (a newline each)
+    compiled: bool = False  # a source is in another language (.less, .scss): sizes do not compare
+    filters: tuple[str, ...] = ()
 
 
 @dataclass
@@ -175,7 +185,7 @@ def _tree_files(
 ) -> Iterator[BuiltFile]:
     for leaf, extra_filters, leaf_ctx in bundle.iterbuild(ctx):
         if leaf.output:
-            yield _built_file(leaf, extra_filters, leaf_ctx, name, settings, result, digester.roots)
+            yield _built_file(leaf, extra_filters, leaf_ctx, name, settings, result, digester)
             continue
         warnings.warn(
             link_hint(name, ", ".join(f.name or type(f).__name__ for f in leaf.filters)), LinkWarning, stacklevel=2
@@ -196,7 +206,8 @@ def _tree_files(
                 _check_sources([item], name)
                 result.read([item])
                 abspath, data, entry = link_source(item, digester, name)
-                yield BuiltFile(abspath=abspath, data=data, entry=entry, linked=True)
+                growth = Growth(references=max(0, entry.size - entry.source_size))  # rewriting alone changes it
+                yield BuiltFile(abspath=abspath, data=data, entry=entry, linked=True, growth=growth)
 
 
 def _not_utf8(sources: list[str], exc: UnicodeDecodeError) -> str:
@@ -232,12 +243,14 @@ def _built_file(
     name: str,
     settings: BuildSettings,
     result: BundleResult,
-    roots: list[StaticRoot],
+    digester: Digester,
 ) -> BuiltFile:
     check_output_name(leaf.output, leaf.contents, name)
     sources = source_files(leaf, ctx)
     result.read(sources)
     _check_sources(sources, name)
+    contents = source_files(leaf, ctx, depends=False)  # what is merged: its size is the output's "raw"
+    digester.forget_growth(contents)
     partials = leaf_partials(leaf, ctx, extra_filters)  # stamped before they are read
     result.stamps.extend(partials.stamps)
     try:
@@ -250,13 +263,25 @@ def _built_file(
     query = "" if settings.versioning == "filename" else f"v={digest}"
     path = output_path(leaf.output, digest, query=bool(query))
     check_inside_root(ctx, leaf.output, leaf, name)
-    abspath = output_location(ctx, path, roots, settings.output_folder)
+    abspath = output_location(ctx, path, digester.roots, settings.output_folder)
     entry = BundleOutput(
         path=path,
         digest=digest,
         integrity=integrity(data),
         size=len(data),
-        source_size=sum(os.path.getsize(p) for p in sources),
+        source_size=sum(os.path.getsize(p) for p in contents),
         query=query,
     )
-    return BuiltFile(abspath=abspath, data=data, entry=entry)
+    growth = Growth(
+        references=digester.reference_growth(contents),
+        joins=max(0, len(contents) - 1),
+        compiled=any(_language(p) != _language(leaf.output) for p in contents),
+        filters=tuple(f.name or type(f).__name__ for f in [*leaf.filters, *extra_filters]),
+    )
+    return BuiltFile(abspath=abspath, data=data, entry=entry, growth=growth)
+
+
+def _language(path: str) -> str:
+    """``css`` for ``a.css``, ``js`` for ``a.mjs``: what a file is written in, by its extension."""
+    extension = os.path.splitext(path)[1].lower().lstrip(".")
+    return "js" if extension in ("js", "mjs", "cjs") else extension

@@ -5,6 +5,12 @@ depth), so changing an image changes the name of every stylesheet that uses it,
 and of nothing else: one pass, no repeated rewriting (invariant 2). In a
 reference cycle (a.css -> b.css -> a.css) the reference that closes the cycle is
 left as written, with a warning, so a build never loops or crashes.
+
+What a bundle reads (its sources and every stylesheet they reference) is held to
+BUST_ASSETS_MISSING_REFERENCE and fails on any other problem; a file digested for
+no bundle (the static pass, ``url_for``) has its problems said as one warning and is
+copied as written (problems.py). Such a lenient answer is remembered as "flawed", so
+that a bundle asking for the same file later gets the strict one.
 """
 
 from __future__ import annotations
@@ -21,11 +27,12 @@ from ..core.stamps import Stamp, stamp, still_valid
 from ..core.static import StaticRoot, locate, relative_url, url_of
 from ..css import references as cssurls
 from ..css import tokens as csstokens
-from ..css.targets import ReferenceTargets
+from ..css.targets import Missing, ReferenceTargets, silent
 from ..errors import BuildError
 from ..minify.protect import carry_css_spans
 from . import sourcemaps
 from .digested import DigestedFile, from_record
+from .problems import FileProblems, say
 
 # Stylesheets referencing stylesheets (@import, url()) are followed this deep; real ones
 # nest a few levels, and each level costs Python frames (300 hit the recursion limit).
@@ -44,6 +51,7 @@ class Digester:
         length: int,
         versioning: str,
         missing_reference: str,
+        static_problems: str = "warn",
         remembered: Mapping[str, Any] | None = None,
     ) -> None:
         self.roots = sorted(roots, key=lambda r: len(r.folder), reverse=True)  # innermost folder first
@@ -51,9 +59,16 @@ class Digester:
         self._length = length
         self._versioning = versioning
         self._targets = ReferenceTargets(self.roots, missing_reference)
+        self.policy = (missing_reference, static_problems)  # part of what decides a build's output
+        self.lenient = static_problems == "warn"  # a static file's problems are warnings
+        # Files answered leniently despite a problem (theirs, or of a file they reference): real
+        # path -> their own warning ("" if only a file they reference had one).
+        self._flawed: dict[str, str] = {}
+        self._bundle_sources: set[str] = set()  # real paths rewrite_css was asked for
         self._memo: dict[str, tuple[tuple[Stamp, ...], DigestedFile]] = {}
         self._source_deps: dict[str, tuple[Stamp, ...]] = {}
-        self._rewrites: dict[tuple[str, str], tuple[str, str, tuple[Stamp, ...], tuple[DigestedFile, ...]]] = {}
+        self._rewrites: dict[tuple[str, str], tuple[str, str, tuple[Stamp, ...], tuple[DigestedFile, ...], int]] = {}
+        self._growth: dict[str, int] = {}  # bytes the last rewrite of a bundle source added (longer names)
         self._stack: list[str] = []
         self._pending: dict[str, DigestedFile] = {}
         self._lock = threading.RLock()  # the development server renders on several threads
@@ -61,7 +76,6 @@ class Digester:
         # hashing files whose stamps have not changed.
         self._last_build = remembered if remembered is not None else {}  # may load lazily: not bool()-ed
         self._source_refs: dict[str, tuple[str, ...]] = {}
-        self._lenient = False  # set by rewrite_css(lenient=True), under the lock
         # Which digested copies exist, one directory listing per output folder: a build trusts
         # what the last one wrote without a stat per file. Renders re-list as files appear.
         self._generated = Listing()
@@ -71,55 +85,90 @@ class Digester:
         """The root holding ``abspath`` and its logical path there, or None."""
         return locate(self.roots, abspath)
 
-    def file(self, abspath: str) -> DigestedFile:
-        """The digested form of a static file; raises OSError if it cannot be read."""
+    def file(self, abspath: str, *, for_bundle: bool = False) -> DigestedFile:
+        """The digested form of a static file; raises OSError if it cannot be read.
+
+        ``for_bundle``: a bundle reads it (a source linked on its own, a file its CSS names),
+        so its problems are errors; otherwise they are a warning (see problems.py).
+        """
         with self._lock:
-            real = os.path.realpath(abspath)
-            memo = self._memo.get(real)
-            if memo is not None and still_valid(memo[0]):
-                return memo[1]
-            remembered = self._remembered(real)
-            if remembered is not None:
-                return remembered
-            located = self.locate(real)
-            if located is None:
-                raise BuildError(f"{abspath} is outside every static folder")
-            root, logical = located
-            stamps = [stamp(real)]
-            with open(real, "rb") as handle:
-                data = handle.read()
-            references: tuple[DigestedFile, ...] = ()
-            if real.endswith(".css") and self._versioning == "filename":
-                if len(self._stack) >= MAX_DEPTH:
-                    chain = " -> ".join(os.path.basename(p) for p in [*self._stack[:3], "...", real])
-                    raise BuildError(
-                        f"{self._stack[0]}: stylesheets reference each other {MAX_DEPTH} deep ({chain}); "
-                        f"bundle them instead of chaining @import more than {MAX_DEPTH} levels"
-                    )
-                self._stack.append(real)
-                try:
-                    text, deps, references = self._rewrite(_decode(data, real), real, os.path.dirname(real))
-                finally:
-                    self._stack.pop()
+            return self._file(os.path.realpath(abspath), for_bundle)
+
+    def _file(self, real: str, for_bundle: bool) -> DigestedFile:
+        memo = self._memo.get(real)
+        if memo is not None and still_valid(memo[0]) and not (for_bundle and real in self._flawed):
+            return memo[1]
+        remembered = self._remembered(real, for_bundle)
+        if remembered is not None:
+            return remembered
+        located = self.locate(real)
+        if located is None:
+            raise BuildError(f"{real} is outside every static folder")
+        root, logical = located
+        stamps = [stamp(real)]
+        with open(real, "rb") as handle:
+            data = handle.read()
+        problems = None
+        references: tuple[DigestedFile, ...] = ()
+        if real.endswith(".css") and self._versioning == "filename":
+            problems = None if for_bundle or not self.lenient else FileProblems(real)
+            try:
+                text, deps, references = self._rewrite_file(data, real, for_bundle, problems)
+            except (BuildError, OSError) as exc:
+                if problems is None:
+                    raise
+                problems.fail(exc if isinstance(exc, BuildError) else BuildError(f"{exc.filename}: {exc.strerror}"))
+            else:
                 if references:
                     data = text.encode("utf-8")
                 stamps.extend(deps)
-            if self._versioning == "filename" and (mapped := self._source_map(data, real, root, logical)):
-                data, map_file = mapped  # the reference names the map's digested name: its digest counts
-                references = (*references, map_file)
-                stamps.extend(self._memo[os.path.realpath(map_file.source)][0])
-            digest = content_digest(data, self._algorithm, self._length)
-            if self._versioning == "filename":
-                path, query = digested_path(logical, digest), ""
-            else:
-                path, query = logical, f"v={digest}"
-            kept = data if references else None  # the source's own bytes are read back when written
-            result = DigestedFile(root, logical, path, query, digest, integrity(data), len(data), kept, references)
-            self._memo[real] = (tuple(dict.fromkeys(stamps)), result)
-            self._records.pop(real, None)
-            return result
+        if self._versioning == "filename" and (mapped := self._source_map(data, real, root, logical, for_bundle)):
+            data, map_file = mapped  # the reference names the map's digested name: its digest counts
+            references = (*references, map_file)
+            stamps.extend(self._memo[os.path.realpath(map_file.source)][0])
+        digest = content_digest(data, self._algorithm, self._length)
+        if self._versioning == "filename":
+            path, query = digested_path(logical, digest), ""
+        else:
+            path, query = logical, f"v={digest}"
+        kept = data if references else None  # the source's own bytes are read back when written
+        result = DigestedFile(root, logical, path, query, digest, integrity(data), len(data), kept, references)
+        self._memo[real] = (tuple(dict.fromkeys(stamps)), result)
+        self._records.pop(real, None)
+        self._note_flaws(real, problems, references)
+        return result
 
-    def _source_map(self, data: bytes, real: str, root: StaticRoot, logical: str) -> tuple[bytes, DigestedFile] | None:
+    def _rewrite_file(
+        self, data: bytes, real: str, for_bundle: bool, problems: FileProblems | None
+    ) -> tuple[str, tuple[Stamp, ...], tuple[DigestedFile, ...]]:
+        """A static stylesheet's text with its references rewritten (see _rewrite)."""
+        if len(self._stack) >= MAX_DEPTH:
+            chain = " -> ".join(os.path.basename(p) for p in [*self._stack[:3], "...", real])
+            raise BuildError(
+                f"{self._stack[0]}: stylesheets reference each other {MAX_DEPTH} deep ({chain}); "
+                f"bundle them instead of chaining @import more than {MAX_DEPTH} levels"
+            )
+        missing = self._targets.strict(real) if problems is None else problems.missing_reference
+        self._stack.append(real)
+        try:
+            return self._rewrite(_decode(data, real), real, os.path.dirname(real), missing, for_bundle)
+        finally:
+            self._stack.pop()
+
+    def _note_flaws(self, real: str, problems: FileProblems | None, references: tuple[DigestedFile, ...]) -> None:
+        """Remember whether ``real`` was answered leniently despite a problem, and say its own."""
+        own = problems.message() if problems is not None else ""
+        tainted = bool(self._flawed) and any(os.path.realpath(r.source) in self._flawed for r in references)
+        if own or tainted:
+            self._flawed[real] = own
+            if real not in self._bundle_sources:  # else the bundle's error or warnings said it
+                say(own)
+        else:
+            self._flawed.pop(real, None)
+
+    def _source_map(
+        self, data: bytes, real: str, root: StaticRoot, logical: str, for_bundle: bool
+    ) -> tuple[bytes, DigestedFile] | None:
         """``data`` with its trailing sourceMappingURL naming the map's digested copy, and the map;
         None without one, or when the map is not a file of a static folder (left as written)."""
         found = sourcemaps.find(data, real)
@@ -130,9 +179,9 @@ class Digester:
         if "\0" in unquote(path):  # no file has such a name (and the OS refuses to look): left as written
             return None
         target = os.path.join(os.path.dirname(real), *unquote(path).split("/"))
-        if self.locate(target) is None or not os.path.isfile(target):
-            return None
-        map_file = self.file(target)
+        if "\0" in target or self.locate(target) is None or not os.path.isfile(target):
+            return None  # no map to follow, as when a vendor ships none
+        map_file = self._file(os.path.realpath(target), for_bundle)
         from_dir = url_of(root, logical).rsplit("/", 1)[0] + "/"
         new = relative_url(from_dir, url_of(map_file.root, map_file.path)) + (url[len(path) :] if tail else "")
         return data[:start] + new.encode("utf-8") + data[end:], map_file
@@ -153,15 +202,18 @@ class Digester:
             if known is not None and known[0] == text and still_valid(known[2]):
                 for referenced in known[3]:
                     self._queue(referenced)
+                self._growth[real] = known[4]
                 return known[1]
+            self._bundle_sources.add(real)
             self._stack.append(real)
-            self._lenient = lenient
             try:
-                rewritten, deps, references = self._rewrite(text, real, key[1])
+                missing = silent if lenient else self._targets.strict(real)
+                rewritten, deps, references = self._rewrite(text, real, key[1], missing, True)
             finally:
                 self._stack.pop()
-                self._lenient = False
-            self._rewrites[key] = (text, rewritten, deps, references)
+            growth = len(rewritten.encode("utf-8")) - len(text.encode("utf-8")) if rewritten != text else 0
+            self._rewrites[key] = (text, rewritten, deps, references, growth)
+            self._growth[real] = growth
             self._source_deps[real] = deps
             self._source_refs[real] = tuple(r.source for r in references)
             return rewritten
@@ -178,15 +230,27 @@ class Digester:
         with self._lock:
             return self._source_deps.get(os.path.realpath(source_path), ())
 
+    def reference_growth(self, source_paths: list[str]) -> int:
+        """Bytes that rewriting references to digested names added to these bundle sources,
+        by their last rewrite (forget_growth() first, so a source no filter rewrote counts 0)."""
+        with self._lock:
+            return sum(self._growth.get(os.path.realpath(p), 0) for p in source_paths)
+
+    def forget_growth(self, source_paths: list[str]) -> None:
+        """Forget what earlier rewrites of these sources added (see reference_growth)."""
+        with self._lock:
+            for path in source_paths:
+                self._growth.pop(os.path.realpath(path), None)
+
     def references_of(self, source_path: str) -> tuple[str, ...]:
         """The files the last rewrite of ``source_path`` referenced directly."""
         with self._lock:
             return self._source_refs.get(os.path.realpath(source_path), ())
 
     def queue(self, abspath: str) -> DigestedFile:
-        """Digest a file and queue it (with what it references) to be written."""
+        """Digest a file a bundle's CSS names and queue it (with what it references) to be written."""
         with self._lock:
-            digested = self.file(abspath)
+            digested = self._file(os.path.realpath(abspath), True)
             self._queue(digested)
             return digested
 
@@ -194,10 +258,14 @@ class Digester:
         """What this digester learnt about the files it was asked for (a full build asks for every
         one), to hand to the next build's Digester(remembered=...); deleted files drop out."""
         with self._lock:
-            return {
+            exported = {
                 real: self._records.get(real) or digested.record(stamps)
                 for real, (stamps, digested) in self._memo.items()
             }
+            for real, own in self._flawed.items():
+                if real in exported:
+                    exported[real] = {**exported[real], "flawed": own}
+            return exported
 
     def static_file(self, root: StaticRoot, logical: str, path: str, stamp: Stamp) -> DigestedFile:
         """``file()`` for a file the static pass found by scanning ``root`` (path, logical path and stamp
@@ -206,22 +274,25 @@ class Digester:
             if path not in self._memo:
                 known = self._last_build.get(path)
                 if known is not None and known["stamps"] and tuple(known["stamps"][0]) == stamp:
-                    result = self._trust(known, root, logical)
+                    result = self._trust(known, root, logical, False)
                     if result is not None:
                         return result
-            return self.file(path)
+            return self._file(os.path.realpath(path), False)
 
-    def _remembered(self, real: str) -> DigestedFile | None:
+    def _remembered(self, real: str, for_bundle: bool) -> DigestedFile | None:
         known = self._last_build.get(real)
         located = self.locate(real) if known is not None else None
         if known is None or located is None or not still_valid(known["stamps"][:1]):
             return None
-        return self._trust(known, *located)
+        return self._trust(known, *located, for_bundle)
 
-    def _trust(self, known: dict[str, Any], root: StaticRoot, logical: str) -> DigestedFile | None:
+    def _trust(self, known: dict[str, Any], root: StaticRoot, logical: str, for_bundle: bool) -> DigestedFile | None:
         """The DigestedFile a record of the last build describes, if the files it depends on are
         unchanged and its digested copy is in the output folder. (The static pass runs this for
         every file of a no-op build: it avoids every call it can.)"""
+        flawed = known.get("flawed")
+        if flawed is not None and (for_bundle or not self.lenient):
+            return None  # answered leniently: what a bundle reads must be digested strictly
         stamps = known["stamps"]
         if len(stamps) > 1 and not still_valid(stamps[1:]):
             return None
@@ -229,13 +300,18 @@ class Digester:
         if path != logical and not self._generated.exists(root.generated(path)):
             return None
         try:
-            references = tuple(self.file(ref) for ref in known["references"]) if known["references"] else ()
+            refs = known["references"]
+            references = tuple(self._file(os.path.realpath(r), for_bundle) for r in refs) if refs else ()
         except (OSError, BuildError):
             return None
         result = from_record(known, root, logical, references)
         source = root.source(logical)
         self._memo[source] = (tuple(map(tuple, stamps)), result)
         self._records[source] = known  # exported as it came: nothing about it changed
+        if flawed is not None:
+            self._flawed[source] = flawed
+            if source not in self._bundle_sources:
+                say(flawed)  # said again on every build that digests the file, as on the first
         return result
 
     def take_pending(self) -> list[DigestedFile]:
@@ -253,8 +329,10 @@ class Digester:
                 self._queue(referenced)
 
     def _rewrite(
-        self, text: str, source: str, output_dir: str
+        self, text: str, source: str, output_dir: str, missing: Missing, for_bundle: bool
     ) -> tuple[str, tuple[Stamp, ...], tuple[DigestedFile, ...]]:
+        """``text`` with its references naming digested files (relative to ``output_dir``), the stamps
+        it depends on and the files it names; unresolved references are told to ``missing``."""
         text = csstokens.normalise(text)
         try:
             found = cssurls.find_references(text)
@@ -265,10 +343,10 @@ class Digester:
         output = self.locate(os.path.join(output_dir, "x"))
 
         def replace(ref: cssurls.Reference) -> str | None:
-            target = self._targets.resolve(ref, source, self._stack, lenient=self._lenient)
+            target = self._targets.resolve(ref, source, self._stack, missing)
             if target is None:
                 return None
-            digested = self.file(target)
+            digested = self._file(target, for_bundle)
             references.append(digested)
             self._queue(digested)
             deps.extend(self._memo[os.path.realpath(target)][0])

@@ -49,7 +49,7 @@ def _prefix(root: StaticRoot) -> str:
 def link_source(path: str, digester: Digester, name: str) -> tuple[str, bytes | None, BundleOutput]:
     """(where the digested copy goes, its bytes or None to leave the file be, manifest entry)."""
     try:
-        digested = digester.file(path)
+        digested = digester.file(path, for_bundle=True)
     except BuildError as exc:
         raise BuildError(
             f"{exc}; a bundle without output can only link files of a static folder", bundle=name

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ..core.manifest import ModuleEntry
@@ -135,10 +135,15 @@ def _resolve(
 
 
 def manifest_entries(
-    entries: tuple[str, ...], roots: list[StaticRoot], imports: Mapping[str, str], digested: set[Module]
+    entries: tuple[str, ...],
+    roots: list[StaticRoot],
+    imports: Mapping[str, str],
+    digested: set[Module],
+    on_demand: Callable[[Module], bool] = lambda module: False,
 ) -> tuple[dict[str, ModuleEntry], list[BuildError]]:
     """The manifest's ``modules`` section for ``entries``, and what went wrong. Every module
-    must have a digested name (``digested``): an import map can only point at one."""
+    must have a digested name (``digested``, or ``on_demand(module)`` digests it: a lazy file,
+    say in node_modules): an import map can only point at one."""
     found: dict[str, ModuleEntry] = {}
     errors: list[BuildError] = []
     for entry in entries:
@@ -150,7 +155,7 @@ def manifest_entries(
         except OSError as exc:
             errors.append(BuildError(f"module entry point {entry!r}: {exc}"))
             continue
-        missing = [m for m in graph.modules if m not in digested]
+        missing = [m for m in graph.modules if m not in digested and not on_demand(m)]
         if missing:
             errors.append(
                 BuildError(

@@ -101,8 +101,11 @@ def build_all(
     listed = {d.abspath for d in report.static.files}  # a file both digested and referenced counts once
     report.static.files.extend(d for d in digester.take_pending() if d.abspath not in listed)
     named = {(d.root.endpoint, d.logical) for d in report.static.files}
-    modules, errors = manifest_entries(settings.modules, digester.roots, dict(settings.imports), named)
+    modules, errors = manifest_entries(
+        settings.modules, digester.roots, dict(settings.imports), named, _on_demand(static)
+    )
     report.static.errors.extend(errors)
+    report.static.files.extend(d for d in digester.take_pending() if (d.root.endpoint, d.logical) not in named)
     if not report.ok:
         return report
     files = static_entries(report.static.files)
@@ -143,6 +146,20 @@ def build_all(
         )
     report.manifest_written = True
     return report
+
+
+def _on_demand(static: StaticPlan) -> Callable[[tuple[str, str]], bool]:
+    """Digest a lazy module an import map names (node_modules/...), as a bundle's url() target is."""
+    roots = {root.endpoint: root for root in static.digester.roots}
+
+    def digest(module: tuple[str, str]) -> bool:
+        endpoint, logical = module
+        if endpoint not in roots or not static.digest_all or not static.selection.lazy(logical, endpoint):
+            return False
+        static.digester.queue(roots[endpoint].source(logical))
+        return True
+
+    return digest
 
 
 def _variants(report: BuildReport, written: list[str], same: bool, settings: BuildSettings, cache: BuildCache) -> int:

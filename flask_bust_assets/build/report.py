@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from ..core.files import ENCODINGS
+from .bundle import BuiltFile
 from .pipeline import BuildReport
 
 
@@ -79,13 +80,28 @@ def table(report: BuildReport, style: Any) -> list[str]:
         else f"{count(len(static.files), 'file')} digested"
     )
     lines.append(f"static  {done}, {count(report.compressed, 'new variant')}  {static.seconds * 1000:.0f} ms")
-    for r in rows(report):
-        if not r["reused"] and r["minified"] > r["raw"]:
-            lines.append(
-                f"note: {r['path']} came out larger than its sources ({_size(r['raw'])} -> {_size(r['minified'])}): "
-                "its url() references now name digested files, longer than the names they replace"
-            )
+    lines.extend(note for result in report.results for built in result.files if (note := size_note(built)))
     return lines
+
+
+def size_note(built: BuiltFile) -> str:
+    """Why an output came out larger than its sources, when something other than a filter's whim
+    explains it; "" when it did not grow, when its sources are another language (LESS, Sass) or
+    when webassets' newlines between them are all it gained."""
+    growth, entry = built.growth, built.entry
+    grown = entry.size - entry.source_size
+    if growth is None or grown <= growth.joins or growth.compiled:
+        return ""
+    sizes = f"{_size(entry.source_size)} -> {_size(entry.size)}"
+    reasons = []
+    if growth.references:
+        named = "its references now name" if built.linked else "its url() references now name"
+        reasons.append(f"{named} digested files, longer than the names they replace (+{_size(growth.references)})")
+    added = grown - growth.references - growth.joins
+    if added > 0:
+        by = f"its filters ({', '.join(growth.filters)})" if growth.filters else "webassets"
+        reasons.append(f"{by} added {_size(added)}")
+    return f"note: {entry.path} came out larger than its sources ({sizes}): {'; '.join(reasons)}"
 
 
 def as_json(report: BuildReport, manifest_path: str) -> dict[str, Any]:

@@ -28,14 +28,17 @@ def lookup(env: Any, name: str) -> Bundle:
         ) from None
 
 
-def source_files(bundle: Bundle, ctx: Any) -> list[str]:
-    """All local files a bundle reads, nested bundles and ``depends`` included, globs re-resolved."""
+def source_files(bundle: Bundle, ctx: Any, *, depends: bool = True) -> list[str]:
+    """All local files a bundle reads, nested bundles and (unless told not to) ``depends`` included,
+    globs re-resolved."""
     files: list[str] = []
     for _, item in bundle.resolve_contents(ctx, force=True):
         if isinstance(item, Bundle):
-            files.extend(source_files(item, wrap(ctx, item)))
+            files.extend(source_files(item, wrap(ctx, item), depends=depends))
         elif not is_url(item):
             files.append(item)
+    if not depends:
+        return files
     forget_depends(bundle)
     files.extend(p for p in bundle.resolve_depends(ctx) if not is_url(p))
     return files

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -13,9 +14,10 @@ from ..core.manifest import StaticFile
 from ..core.stamps import Stamp
 from ..core.stamps import of as stamp_of
 from ..core.static import Selection, StaticRoot
-from ..errors import BuildError
+from ..errors import BuildError, StaticFileWarning
 from .digested import DigestedFile
 from .digester import Digester
+from .problems import HINT
 from .warnings_log import build_warnings
 
 
@@ -81,7 +83,11 @@ def digest_static(plan: StaticPlan, scanned: Scan | None = None) -> StaticReport
             except BuildError as exc:
                 report.errors.append(exc)
             except OSError as exc:
-                report.errors.append(BuildError(f"{path}: {exc.strerror}"))
+                if not plan.digester.lenient:
+                    report.errors.append(BuildError(f"{path}: {exc.strerror}"))
+                    continue
+                # Unreadable, so not digested: url_for links its plain name, as Flask would.
+                warnings.warn(f"{path}: {exc.strerror}; not digested. {HINT}", StaticFileWarning, stacklevel=1)
     report.warnings = messages
     report.seconds = time.perf_counter() - started + scanned.seconds
     return report

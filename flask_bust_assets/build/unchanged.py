@@ -27,7 +27,9 @@ def fingerprints(scanned: Scan, settings: Any, plan: StaticPlan, bundles: list[s
 
 def settings_key(settings: Any, plan: StaticPlan, bundles: list[str]) -> str:
     """Everything besides files that decides the static pass, the variants and the manifest's bundles."""
-    described = repr((settings, plan.selection, plan.digest_all, plan.digester.roots, sorted(bundles)))
+    described = repr(
+        (settings, plan.selection, plan.digest_all, plan.digester.roots, plan.digester.policy, sorted(bundles))
+    )
     return hashlib.sha256(described.encode("utf-8")).hexdigest()
 
 

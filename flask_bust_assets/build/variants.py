@@ -7,6 +7,10 @@ when it can pay: a text format, at least MIN_SIZE bytes. Compressed bytes are
 kept in a store by the digest of what they compress (``ASSETS_CACHE``), so no
 content is compressed twice: not by the next build, not for another output
 folder, not after ``clean`` retired it and an edit brought it back.
+
+TrueType, OpenType and EOT fonts get gzip only: every browser that accepts brotli
+reads WOFF2, which stylesheets list first, so it never downloads them; their
+brotli variants cost most of a build that bundles Font Awesome (5 of 5.6 s).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ COMPRESSIBLE = frozenset(
     {".css", ".js", ".mjs", ".svg", ".json", ".map", ".txt", ".html", ".htm", ".xml", ".webmanifest",
      ".ico", ".wasm", ".ttf", ".otf", ".eot", ".csv", ".md"}
 )  # fmt: skip
+# Fonts only browsers without brotli download (WOFF2 is read by every browser with it).
+GZIP_ONLY = frozenset({".ttf", ".otf", ".eot"})
 KEEP_RATIO = 0.95  # a variant under 95% of the original is worth a second file
 # Below this a response fits in one TCP segment (about 1,400 bytes of payload) with
 # its headers whether compressed or not: compressing it saves no round trip.
@@ -42,14 +48,22 @@ def is_compressible(path: str) -> bool:
     return os.path.splitext(path)[1].lower() in COMPRESSIBLE
 
 
-def variants(data: bytes, brotli_quality: int = DEFAULT_BROTLI_QUALITY) -> dict[str, bytes]:
+def encodings_for(path: str) -> tuple[str, ...]:
+    """The content-codings a browser may ask ``path`` in: gzip alone for fonts older than WOFF2."""
+    return ("gzip",) if os.path.splitext(path)[1].lower() in GZIP_ONLY else ("br", "gzip")
+
+
+def variants(
+    data: bytes, brotli_quality: int = DEFAULT_BROTLI_QUALITY, encodings: tuple[str, ...] = ("br", "gzip")
+) -> dict[str, bytes]:
     """The encodings worth keeping for ``data``: content-coding -> compressed bytes."""
     if len(data) < MIN_SIZE:
         return {}
-    candidates = {
-        "br": brotli.compress(data, quality=brotli_quality),
-        "gzip": gzip.compress(data, compresslevel=9, mtime=0),
-    }
+    candidates = {}
+    if "br" in encodings:
+        candidates["br"] = brotli.compress(data, quality=brotli_quality)
+    if "gzip" in encodings:
+        candidates["gzip"] = gzip.compress(data, compresslevel=9, mtime=0)
     return {enc: body for enc, body in candidates.items() if len(body) < len(data) * KEEP_RATIO}
 
 
@@ -66,32 +80,34 @@ class VariantStore:
         Names are content-addressed, so an existing variant is already right.
         ``data`` defaults to the file's bytes.
         """
-        if not is_compressible(path) or all(os.path.exists(path + s) for s in ENCODINGS.values()):
+        encodings = encodings_for(path)
+        if not is_compressible(path) or all(os.path.exists(path + ENCODINGS[e]) for e in encodings):
             return 0
         if data is None:
             with open(path, "rb") as handle:
                 data = handle.read()
         if len(data) < MIN_SIZE:
             return 0
-        stored = self._stored(data)
+        stored = self._stored(data, encodings)
         written = 0
         for encoding, source in stored.items():
             written += _place(source, path + ENCODINGS[encoding])
         return written
 
-    def _stored(self, data: bytes) -> dict[str, str | bytes]:
+    def _stored(self, data: bytes, encodings: tuple[str, ...]) -> dict[str, str | bytes]:
         """Content-coding -> the store's file of that variant of ``data`` (compressed first if new),
         or the compressed bytes themselves without a store."""
         if self._folder is None or len(data) < STORE_MIN:
-            return dict(variants(data, self._quality))
-        key = f"{hashlib.sha256(data).hexdigest()}-q{self._quality}"
+            return dict(variants(data, self._quality, encodings))
+        digest = hashlib.sha256(data).hexdigest()
+        key = f"{digest}-q{self._quality}" if "br" in encodings else f"{digest}-gzip"
         base = os.path.join(self._folder, key[:2], key)
         found: dict[str, str | bytes] = {
-            enc: base + suffix for enc, suffix in ENCODINGS.items() if os.path.exists(base + suffix)
+            enc: base + ENCODINGS[enc] for enc in encodings if os.path.exists(base + ENCODINGS[enc])
         }
         if found or os.path.exists(base + NONE):
             return found
-        made = variants(data, self._quality)
+        made = variants(data, self._quality, encodings)
         for encoding, body in made.items():
             write_atomic(base + ENCODINGS[encoding], body)
         if not made:

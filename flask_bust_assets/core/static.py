@@ -1,6 +1,10 @@
 """Static folders: which roots there are, where their generated files go, and which files get digested.
 
-Stdlib only. A build reads a root's ``folder`` and never writes it: everything it
+A build digests eagerly only what pages can use: the selected files of the app's
+own static folders. An installed extension's static folder (Bootstrap-Flask ships
+27 MB) and package-manager folders (``node_modules``) are *lazy*: a file of theirs
+is digested when a stylesheet or source map names it, and linked by its plain URL
+otherwise, as Flask serves it. Stdlib only. A build reads a root's ``folder`` and never writes it: everything it
 generates goes under the root's ``output``, the folder of the output folder laid
 out by the root's URL prefix (``<output folder>/static/``, ``<output folder>/admin/static/``).
 """
@@ -12,6 +16,8 @@ import functools
 import os
 import posixpath
 import re
+import site
+import sysconfig
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -48,15 +54,38 @@ class StaticRoot:
 
 @dataclass(frozen=True)
 class Selection:
-    """Which files of a root get digested: include/exclude globs, never dotfiles or
-    bundle outputs. Every other file is the user's, whatever its name looks like."""
+    """Which files of a root get digested eagerly: include/exclude globs, never dotfiles,
+    bundle outputs, lazy roots or lazy folders. Every other file is the user's, whatever
+    its name looks like."""
 
     include: tuple[str, ...] = ("*",)
     exclude: tuple[str, ...] = ()
     outputs: tuple[str, ...] = ()  # globs of bundle outputs, e.g. gen/site.*.css
+    lazy_folders: tuple[str, ...] = ()  # folder names, at any depth: node_modules, bower_components
+    lazy_roots: tuple[str, ...] = ()  # endpoints of static folders digested only when referenced
 
-    def selects(self, logical: str) -> bool:
-        """True if ``logical`` (a path in a root) is to be digested; no file-system call."""
+    def selects(self, logical: str, endpoint: str = "static") -> bool:
+        """True if ``logical`` (a path in the root of ``endpoint``) is to be digested; no file-system call."""
+        if endpoint in self.lazy_roots or self._in_lazy_folder(logical):
+            return False
+        return self._matches(logical)
+
+    def lazy(self, logical: str, endpoint: str) -> bool:
+        """True if ``logical`` would be digested but for being lazy: digest it when something names it."""
+        return (endpoint in self.lazy_roots or self._in_lazy_folder(logical)) and self._matches(logical)
+
+    def _in_lazy_folder(self, logical: str) -> bool:
+        pattern = self._lazy_pattern
+        return pattern is not None and pattern.search(logical) is not None
+
+    @functools.cached_property
+    def _lazy_pattern(self) -> re.Pattern[str] | None:
+        """``node_modules/`` as a whole folder name, at any depth."""
+        if not self.lazy_folders:
+            return None
+        return re.compile("(?:^|/)(?:" + "|".join(re.escape(f) for f in self.lazy_folders) + ")/")
+
+    def _matches(self, logical: str) -> bool:
         if logical.startswith(".") or "/." in logical:
             return False
         included, excluded = self._patterns
@@ -76,7 +105,11 @@ class Selection:
         One scan per folder and one stat per file: paths found by walking down a
         real folder without following links stay inside it, so only a symbolic
         link is resolved, and skipped when it leads outside the root (invariant 5).
+        A lazy root or folder is not even listed.
         """
+        if root.endpoint in self.lazy_roots:
+            return
+        lazy = frozenset(self.lazy_folders)
         stack = [(root.folder, "")]
         while stack:
             folder, prefix = stack.pop()
@@ -91,11 +124,13 @@ class Selection:
                 if entry.name.startswith("."):
                     continue
                 if entry.is_dir(follow_symlinks=False):
+                    if entry.name in lazy:
+                        continue
                     folders.append((entry.path, logical + "/"))
                     continue
                 if entry.is_symlink() and (root.logical_path(entry.path) is None or not os.path.isfile(entry.path)):
                     continue
-                if (entry.is_symlink() or entry.is_file(follow_symlinks=False)) and self.selects(logical):
+                if (entry.is_symlink() or entry.is_file(follow_symlinks=False)) and self._matches(logical):
                     try:
                         yield entry.path, logical, entry.stat()
                     except OSError:
@@ -106,6 +141,21 @@ class Selection:
 def _one_pattern(globs: tuple[str, ...]) -> re.Pattern[str]:
     """One regular expression matching what any of ``globs`` matches (fnmatch, case-sensitive)."""
     return re.compile("|".join(f"(?:{fnmatch.translate(glob)})" for glob in globs))
+
+
+def installed(folder: str) -> bool:
+    """True if ``folder`` lies in a folder pip installs packages into (site-packages)."""
+    real = os.path.realpath(folder)
+    return any(os.path.commonpath([place, real]) == place for place in _package_folders())
+
+
+@functools.cache
+def _package_folders() -> tuple[str, ...]:
+    paths = sysconfig.get_paths()
+    found = [paths["purelib"], paths["platlib"], *site.getsitepackages()]
+    if site.ENABLE_USER_SITE:
+        found.append(site.getusersitepackages())
+    return tuple(dict.fromkeys(os.path.realpath(p) for p in found))
 
 
 def inside(folder: str, path: str) -> bool:

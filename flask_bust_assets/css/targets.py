@@ -4,66 +4,77 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Callable
 
 from ..core.static import StaticRoot, locate
 from ..errors import BuildError, ReferenceWarning
 from .references import Reference
 
+Missing = Callable[[str], None]  # told "line 3: '../x.png' points to ..., which does not exist"
+
 
 class ReferenceTargets:
     """Resolves references inside the static roots; never outside them (invariant 5).
 
-    A reference that resolves to nothing is an error naming the stylesheet, the
-    line and the fix, or under the "warn" policy a warning; it is left as written.
+    A reference that resolves to nothing is left as written, and told to the
+    caller's ``missing``: the policy of ``strict()`` for what a bundle reads (an
+    error naming the stylesheet, the line and the fix, or under "warn" a warning),
+    a collector for a static file digested for no bundle.
     """
 
     def __init__(self, roots: list[StaticRoot], missing_reference: str) -> None:
         self._roots = roots
         self._policy = missing_reference
 
-    def resolve(self, ref: Reference, source: str, stack: list[str], *, lenient: bool = False) -> str | None:
+    def resolve(self, ref: Reference, source: str, stack: list[str], missing: Missing) -> str | None:
         """The referenced file's real path, or None to leave the reference as written.
 
-        ``stack`` holds the stylesheets being rewritten (a cycle closes on one of
-        them); ``lenient`` leaves unresolved references silently (a Sass source).
+        ``stack`` holds the stylesheets being rewritten (a cycle closes on one of them).
         """
-        where = f"{source} line {ref.line}: {ref.path!r}"
+        where = f"line {ref.line}: {ref.path!r}"
         if "\0" in ref.path:  # url(x%00.png): no file name holds one
-            self._missing(f"{where} holds a NUL character, which no file name can", lenient)
+            missing(f"{where} holds a NUL character, which no file name can")
             return None
         if ref.path.startswith("/"):
             root = next((r for r in self._roots if ref.path.startswith(r.url_prefix)), None)
             if root is None:
                 prefixes = ", ".join(r.url_prefix for r in self._roots)
-                self._missing(f"{where} matches no static URL prefix ({prefixes})", lenient)
+                missing(f"{where} matches no static URL prefix ({prefixes})")
                 return None
             target = os.path.join(root.folder, *ref.path[len(root.url_prefix) :].split("/"))
         else:
             target = os.path.join(os.path.dirname(source), *ref.path.split("/"))
         if locate(self._roots, target) is None:
             # Never read, copied or digested: it may be ../../../../etc/passwd.
-            self._missing(f"{where} resolves outside every static folder", lenient)
+            missing(f"{where} resolves outside every static folder")
             return None
         if not os.path.isfile(target):
-            self._missing(f"{where} points to {os.path.normpath(target)}, {_what_is_there(target)}", lenient)
+            missing(f"{where} points to {os.path.normpath(target)}, {_what_is_there(target)}")
             return None
         real = os.path.realpath(target)
         if real in stack:
             cycle = " -> ".join(os.path.basename(p) for p in [*stack, real])
-            warnings.warn(f"{where}: reference cycle {cycle}; left as written", ReferenceWarning, stacklevel=3)
+            warnings.warn(f"{source} {where}: reference cycle {cycle}; left as written", ReferenceWarning, stacklevel=3)
             return None
         return real
 
-    def _missing(self, message: str, lenient: bool) -> None:
-        if lenient:
-            return
-        if self._policy == "warn":
-            warnings.warn(f"{message}; left as written", ReferenceWarning, stacklevel=4)
-            return
-        raise BuildError(
-            f"{message}. Fix the reference, or set BUST_ASSETS_MISSING_REFERENCE = 'warn' "
-            "to leave such references as written."
-        )
+    def strict(self, source: str) -> Missing:
+        """BUST_ASSETS_MISSING_REFERENCE for a stylesheet a bundle reads: raise, or warn per reference."""
+
+        def missing(detail: str) -> None:
+            if self._policy == "warn":
+                warnings.warn(f"{source} {detail}; left as written", ReferenceWarning, stacklevel=4)
+                return
+            raise BuildError(
+                f"{source} {detail}. Fix the reference, or set BUST_ASSETS_MISSING_REFERENCE = 'warn' "
+                "to leave such references as written."
+            )
+
+        return missing
+
+
+def silent(detail: str) -> None:
+    """Leave an unresolved reference as written, unsaid (a first look at a Sass or Less source)."""
 
 
 def _what_is_there(path: str) -> str:

@@ -125,10 +125,13 @@ def choice(*choices: str, default: str | None = None, optional: bool = False) ->
     return check
 
 
-def strings(example: str) -> Checker:
-    """A list (or tuple) of strings; one string or None is refused, not taken letter by letter."""
+def strings(example: str, *, optional: bool = False) -> Checker:
+    """A list (or tuple) of strings; one string (or None unless ``optional``) is refused, not taken
+    letter by letter."""
 
-    def check(key: str, value: Any) -> tuple[str, ...]:
+    def check(key: str, value: Any) -> tuple[str, ...] | None:
+        if value is None and optional:
+            return None
         if isinstance(value, (list, tuple, set, frozenset)) and all(isinstance(v, str) for v in value):
             return tuple(sorted(value) if isinstance(value, (set, frozenset)) else value)
         raise _refuse(key, value, f"use a list of strings, e.g. {example} ([] for none)")
@@ -165,6 +168,9 @@ CHECKS: dict[str, Checker] = {
     "BUST_ASSETS_STATIC": flag,
     "BUST_ASSETS_STATIC_INCLUDE": strings("['*']"),
     "BUST_ASSETS_STATIC_EXCLUDE": strings("['robots.txt', 'downloads/*']"),
+    "BUST_ASSETS_STATIC_LAZY_FOLDERS": strings("['node_modules', 'bower_components']"),
+    "BUST_ASSETS_STATIC_LAZY_BLUEPRINTS": strings("['bootstrap']", optional=True),  # None: installed packages'
+    "BUST_ASSETS_STATIC_PROBLEMS": choice("warn", "error", default="warn"),
     "BUST_ASSETS_STRICT": flag,
     "BUST_ASSETS_MISSING_STATIC": choice("warn", "error", optional=True),  # None: "error" when strict
     "BUST_ASSETS_MISSING_REFERENCE": choice("error", "warn", default="error"),

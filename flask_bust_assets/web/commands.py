@@ -135,10 +135,16 @@ def publish(state: BustState, *, dry_run: bool = False) -> PublishReport:
 
 
 def watch_snapshot(state: BustState, watch: SourceWatch) -> tuple[Any, ...]:
-    """Sizes and mtimes of every bundle source and static file: changes when any does."""
+    """Sizes and mtimes of every bundle source (with the files its CSS names) and selected static
+    file: changes when any does. Lazy folders (node_modules) are not walked: what a bundle names
+    in them is in its snapshot."""
     stamps: list[Any] = [watch.snapshot(name) for name in sorted(named_bundles(state.env))]
+    selection = state.selection
     for root in state.digester.roots:
-        for folder, _, names in os.walk(root.folder):
+        if root.endpoint in selection.lazy_roots:
+            continue
+        for folder, folders, names in os.walk(root.folder):
+            folders[:] = [f for f in folders if f not in selection.lazy_folders]
             for name in names:
                 path = os.path.join(folder, name)
                 with contextlib.suppress(OSError):

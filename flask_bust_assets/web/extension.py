@@ -151,11 +151,14 @@ class BustAssets(Environment):  # type: ignore[misc]
         config.setdefault("BUST_ASSETS_STATIC", True)
         config.setdefault("BUST_ASSETS_STATIC_INCLUDE", ["*"])
         config.setdefault("BUST_ASSETS_STATIC_EXCLUDE", [])
+        config.setdefault("BUST_ASSETS_STATIC_LAZY_FOLDERS", ["node_modules", "bower_components"])
+        config.setdefault("BUST_ASSETS_STATIC_LAZY_BLUEPRINTS", None)  # None: those of installed packages
         # A missing static file gets its plain URL and a warning, as Flask would link it;
         # strict mode (which also refuses to start without a manifest) makes it an error.
         config.setdefault("BUST_ASSETS_STRICT", False)
         config.setdefault("BUST_ASSETS_MISSING_STATIC", None)
-        config.setdefault("BUST_ASSETS_MISSING_REFERENCE", "error")
+        config.setdefault("BUST_ASSETS_MISSING_REFERENCE", "error")  # in what bundles read
+        config.setdefault("BUST_ASSETS_STATIC_PROBLEMS", "warn")  # in static files no bundle reads
         config.setdefault("BUST_ASSETS_SERVE", True)
         # Fonts and module scripts from another origin (a CDN) need it; WhiteNoise sends it too.
         config.setdefault("BUST_ASSETS_ALLOW_ORIGIN", "*")

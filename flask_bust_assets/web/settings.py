@@ -12,8 +12,8 @@ from ..build.bundle import BuildSettings
 from ..build.variants import DEFAULT_BROTLI_QUALITY
 from ..core.digest import check_algorithm
 from ..core.manifest import manifest_path
-from ..core.static import StaticRoot
-from ..errors import ConfigError
+from ..core.static import StaticRoot, installed
+from ..errors import ConfigError, closest
 from .checks import check_all, checked
 
 # Read by the filters straight from config; listed here so that a change rebuilds.
@@ -27,8 +27,11 @@ class StaticSettings:
     enabled: bool
     include: tuple[str, ...]
     exclude: tuple[str, ...]
+    lazy_folders: tuple[str, ...]  # folder names whose files are digested only when referenced
+    lazy_roots: tuple[str, ...]  # endpoints of static folders digested only when referenced
     missing_static: str
     missing_reference: str
+    static_problems: str  # a static file digested for no bundle: its problems are warnings, or errors
     invalid_js: str  # a JavaScript syntax error fails the build ("error") or is served unminified ("warn")
     serve: bool  # the WSGI layer answers digested files (immutable headers, variants)
     plain_max_age: int  # seconds, for static files served under their plain name
@@ -129,8 +132,11 @@ def read_settings(app: Flask) -> Settings:
         enabled=checked(config, "BUST_ASSETS_STATIC"),
         include=checked(config, "BUST_ASSETS_STATIC_INCLUDE", ()),
         exclude=checked(config, "BUST_ASSETS_STATIC_EXCLUDE", ()),
+        lazy_folders=_folder_names(config),
+        lazy_roots=_lazy_roots(app),
         missing_static=checked(config, "BUST_ASSETS_MISSING_STATIC") or ("error" if strict else "warn"),
         missing_reference=checked(config, "BUST_ASSETS_MISSING_REFERENCE"),
+        static_problems=checked(config, "BUST_ASSETS_STATIC_PROBLEMS"),
         invalid_js=checked(config, "BUST_ASSETS_INVALID_JS"),
         serve=checked(config, "BUST_ASSETS_SERVE"),
         plain_max_age=checked(config, "BUST_ASSETS_PLAIN_MAX_AGE"),
@@ -171,6 +177,37 @@ def _prefix(value: str) -> str:
     """``assets`` / ``/assets/`` -> ``assets/``: keys never start with a slash."""
     value = str(value).strip("/")
     return f"{value}/" if value else ""
+
+
+def _folder_names(config: Any) -> tuple[str, ...]:
+    key = "BUST_ASSETS_STATIC_LAZY_FOLDERS"
+    names: tuple[str, ...] = checked(config, key, ("node_modules", "bower_components"))
+    bad = [n for n in names if not n or "/" in n or "\\" in n or n in (".", "..")]
+    if bad:
+        raise ConfigError(f"{key} holds {bad[0]!r}; list folder names without slashes, e.g. ['node_modules'].")
+    return names
+
+
+def _lazy_roots(app: Flask) -> tuple[str, ...]:
+    """Endpoints of the static folders digested only when referenced: by default those of
+    blueprints that installed packages bring (Bootstrap-Flask's, Flask-DebugToolbar's), not the app's own."""
+    key = "BUST_ASSETS_STATIC_LAZY_BLUEPRINTS"
+    value = checked(app.config, key)
+    with_static = {name: bp for name, bp in app.blueprints.items() if bp.static_folder}
+    if value is None:
+        own = app.import_name.split(".", 1)[0]
+        names = [
+            name
+            for name, bp in with_static.items()
+            if bp.import_name.split(".", 1)[0] != own and installed(str(bp.static_folder))
+        ]
+        return tuple(f"{name}.static" for name in names)
+    names = list(value)
+    for name in names:
+        if name not in with_static:
+            hint = closest(name, with_static) or f" Blueprints with a static folder: {', '.join(sorted(with_static))}."
+            raise ConfigError(f"{key} names {name!r}, which is no blueprint with a static folder.{hint}")
+    return tuple(f"{name}.static" for name in names)
 
 
 def _refuse_inside_static(app: Flask, key: str, path: str) -> None:

@@ -74,6 +74,7 @@ class BustState:
             length=settings.build.length,
             versioning=settings.build.versioning,
             missing_reference=settings.static.missing_reference,
+            static_problems=settings.static.static_problems,
             remembered=remembered,
         )
         return self._digester
@@ -82,7 +83,7 @@ class BustState:
     def selection(self) -> Selection:
         """Which static files are digested."""
         static = self.settings.static
-        return Selection(static.include, static.exclude, output_globs(self.env))
+        return Selection(static.include, static.exclude, output_globs(self.env), static.lazy_folders, static.lazy_roots)
 
     @property
     def live(self) -> bool:
@@ -143,7 +144,7 @@ class BustState:
         selection, length = self.selection, settings.build.length
 
         def passes(endpoint: str, filename: str) -> bool:
-            return split_digested_path(filename, length) is not None or not selection.selects(filename)
+            return split_digested_path(filename, length) is not None or not selection.selects(filename, endpoint)
 
         if self.live:
             roots = {root.endpoint: root for root in self.digester.roots}

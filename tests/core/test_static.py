@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flask_bust_assets.core.static import Selection, StaticRoot, locate, relative_url
+from flask_bust_assets.core.static import Selection, StaticRoot, installed, locate, relative_url
 
 DIGEST = "0123456789abcdef"
 
@@ -27,6 +27,41 @@ DIGEST = "0123456789abcdef"
 def test_selects_name(logical: str, selected: bool) -> None:
     selection = Selection(include=("*",), exclude=("robots.txt", "downloads/*"), outputs=("gen/site.*.css",))
     assert selection.selects(logical) is selected
+
+
+LAZY = Selection(lazy_folders=("node_modules", "bower_components"), lazy_roots=("bootstrap.static",))
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "logical", "selected"),
+    [
+        ("static", "node_modules/bootstrap/dist/css/bootstrap.css", False),
+        ("static", "vendor/node_modules/x.js", False),  # at any depth
+        ("static", "bower_components/jquery/jquery.js", False),
+        ("static", "node_modules.js", True),  # a file, not the folder
+        ("static", "css/my_node_modules/a.css", True),  # a whole folder name only
+        ("admin.static", "img/logo.png", True),
+        ("bootstrap.static", "css/bootstrap.min.css", False),  # a lazy root
+    ],
+)
+def test_lazy_folders_and_roots_are_not_selected(endpoint: str, logical: str, selected: bool) -> None:
+    assert LAZY.selects(logical, endpoint) is selected
+
+
+def test_entries_do_not_list_lazy_folders_or_roots(tmp_path: Path) -> None:
+    for rel in ("a.css", "node_modules/pkg/index.js", "js/node_modules/x.js", "js/app.js"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(rel)
+    root = StaticRoot("static", str(tmp_path), "/static/", str(tmp_path / "out"))
+    assert [logical for _, logical, _ in LAZY.entries(root)] == ["a.css", "js/app.js"]
+    assert list(LAZY.entries(StaticRoot("bootstrap.static", str(tmp_path), "/bootstrap/static/"))) == []
+
+
+def test_installed_means_inside_site_packages(tmp_path: Path) -> None:
+    import flask
+
+    assert installed(str(Path(flask.__file__).parent / "static"))  # pip's folder, existing or not
+    assert not installed(str(tmp_path))
 
 
 def test_every_file_of_a_source_folder_is_the_users_whatever_its_name(tmp_path: Path) -> None:
