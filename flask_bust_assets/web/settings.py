@@ -15,6 +15,7 @@ from ..core.manifest import manifest_path
 from ..core.static import StaticRoot, installed
 from ..errors import ConfigError, closest
 from .checks import check_all, checked
+from .stock_settings import stock_cdn_url
 
 # Read by the filters straight from config; listed here so that a change rebuilds.
 OUTPUT_KEYS = ("BUST_ASSETS_CSS_ENGINE", "BUST_ASSETS_JS_ENGINE", "BUST_ASSETS_KEEP_LICENCE", "BUST_ASSETS_INVALID_JS")
@@ -167,7 +168,7 @@ def read_settings(app: Flask) -> Settings:
             prefix=_prefix(checked(config, "BUST_ASSETS_S3_PREFIX") or ""),
             endpoint_url=checked(config, "BUST_ASSETS_S3_ENDPOINT_URL"),
             region=checked(config, "BUST_ASSETS_S3_REGION"),
-            cdn_url=checked(config, "BUST_ASSETS_CDN_URL"),
+            cdn_url=stock_cdn_url(config, checked(config, "BUST_ASSETS_CDN_URL"), output),
             workers=checked(config, "BUST_ASSETS_PUBLISH_WORKERS", 8),
         ),
     )
