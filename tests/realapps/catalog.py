@@ -76,10 +76,9 @@ CATALOG = (
         env=ABILIAN_ENV,
         npm=("less@4.2.0",),
         xfail={
-            "report": "issue 23 item 4: 'came out larger than its sources ... url() references' said of "
-            "LESS and of JS bundles no url() was rewritten in",
-            "edit": "not yet diagnosed (likely issue 23 item 8): after abilian.less is edited and rebuilt, the "
-            "page links the same css URL (its Less filter runs as an output filter, less_as_output)",
+            "edit": "not yet diagnosed, and still failing with item 8's partials in place: after abilian.less is "
+            "edited and rebuilt, the page links the same css URL (abilian's own Less filter subclass runs as "
+            "an output filter, less_as_output)",
         },
     ),
     RealApp(
@@ -111,11 +110,6 @@ CATALOG = (
         ),
         env={"ENVIRONMENT": "production", "SECRET_KEY": "compat"},
         npm=("less@4.2.0",),
-        xfail={
-            "report": "issue 23 item 4: 'came out larger ... url() references' said of LESS compiled to CSS",
-            "edit": "issue 23 item 2: url_for('static', filename='dist/css/style.css') (a bundle's output) keeps "
-            "giving the stale copy in static/ after the edit",
-        },
     ),
     RealApp(
         name="dribdat",
