@@ -176,8 +176,6 @@ class Digester:
             return None
         start, end, url = found
         path, _, tail = url.partition("?") if "?" in url else url.partition("#")
-        if "\0" in unquote(path):  # no file has such a name (and the OS refuses to look): left as written
-            return None
         target = os.path.join(os.path.dirname(real), *unquote(path).split("/"))
         if "\0" in target or self.locate(target) is None or not os.path.isfile(target):
             return None  # no map to follow, as when a vendor ships none

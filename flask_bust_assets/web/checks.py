@@ -16,13 +16,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..errors import ConfigError
+from ..minify.engines import CSS_ENGINES, DEFAULT_CSS_ENGINE, DEFAULT_JS_ENGINE, JS_ENGINES
 
 Checker = Callable[[str, Any], Any]
 
 # Header values go to the client as latin-1 bytes; CR/LF would split the header.
 _HEADER_VALUE = re.compile(r"[\x20-\x7e]+")
 _ABSOLUTE_URL = re.compile(r"(?:https?:)?//[^/\s?#]+(?:/\S*)?", re.IGNORECASE)
-_NAMED_ENGINES = {"css": ("rcssmin", "cssmin"), "js": ("tdewolff", "rjsmin", "jsmin")}
 
 
 def _refuse(key: str, value: Any, accepted: str, note: str = "") -> ConfigError:
@@ -139,6 +139,11 @@ def strings(example: str, *, optional: bool = False) -> Checker:
     return check
 
 
+def _default_first(engines: Mapping[str, Any], default: str) -> tuple[str, ...]:
+    """The engine names minify/engines.py knows, its default first."""
+    return (default, *(name for name in engines if name != default))
+
+
 def algorithm_name(key: str, value: Any) -> str:
     """The name of a hashlib algorithm (core.digest.check_algorithm says which)."""
     if isinstance(value, str):
@@ -160,8 +165,8 @@ CHECKS: dict[str, Checker] = {
     "BUST_ASSETS_VERSIONING": choice("filename", "query", default="filename"),
     "BUST_ASSETS_DIGEST_ALGORITHM": algorithm_name,
     "BUST_ASSETS_DIGEST_LENGTH": whole(1),
-    "BUST_ASSETS_CSS_ENGINE": choice(*_NAMED_ENGINES["css"], default="rcssmin"),
-    "BUST_ASSETS_JS_ENGINE": choice(*_NAMED_ENGINES["js"], default="tdewolff"),
+    "BUST_ASSETS_CSS_ENGINE": choice(*_default_first(CSS_ENGINES, DEFAULT_CSS_ENGINE), default=DEFAULT_CSS_ENGINE),
+    "BUST_ASSETS_JS_ENGINE": choice(*_default_first(JS_ENGINES, DEFAULT_JS_ENGINE), default=DEFAULT_JS_ENGINE),
     "BUST_ASSETS_INVALID_JS": choice("error", "warn", default="error"),
     "BUST_ASSETS_KEEP_LICENCE": flag,
     "BUST_ASSETS_BROTLI_QUALITY": whole(0, 11),
