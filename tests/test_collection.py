@@ -1,0 +1,27 @@
+"""Every test file in tests/ is collected by the project's own pytest configuration.
+
+pytest's default ``norecursedirs`` holds ``build``, which once hid tests/build/
+from every CI run without a word; any such rule hides a folder the same way.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_test_file_is_collected() -> None:
+    on_disk = {p.relative_to(ROOT).as_posix() for p in (ROOT / "tests").rglob("test_*.py")}
+    on_disk = {p for p in on_disk if "/fixtures/" not in p and "/.cache/" not in p}
+    listed = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    collected = {line.split("::", 1)[0] for line in listed.splitlines() if "::" in line}
+    assert on_disk - collected == set(), "test files pytest never collects (see norecursedirs in pyproject.toml)"
