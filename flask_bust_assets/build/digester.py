@@ -23,6 +23,7 @@ from urllib.parse import unquote
 
 from ..core.digest import content_digest, digested_path, integrity
 from ..core.files import Listing
+from ..core.names import fit, shown, why_unfit
 from ..core.stamps import Stamp, stamp, still_valid
 from ..core.static import StaticRoot, locate, relative_url, url_of
 from ..css import references as cssurls
@@ -105,6 +106,8 @@ class Digester:
         if located is None:
             raise BuildError(f"{real} is outside every static folder")
         root, logical = located
+        if not fit(logical):  # what the static scan leaves out, reached another way: never in a manifest
+            raise BuildError(f"{shown(real)} {why_unfit(logical)}; rename it")
         stamps = [stamp(real)]
         with open(real, "rb") as handle:
             data = handle.read()

@@ -24,7 +24,7 @@ from .digester import Digester
 from .modules import manifest_entries
 from .reuse import BuildCache
 from .sources import shared_outputs
-from .static import StaticPlan, StaticReport, digest_static, scan, static_entries, write_digested
+from .static import StaticPlan, StaticReport, digest_static, left_out, scan, static_entries, write_digested
 from .template_bundles import TemplateBundle, build_template_bundles
 from .unchanged import fingerprints, nothing_changed
 from .variants import VariantStore, compress_all
@@ -85,6 +85,10 @@ def build_all(
     built, warnings, errors = build_template_bundles(env, templates, settings, digester, cache)
     results.extend(built)
     scanned = scan(static)
+    if scanned.skipped and digester.lenient:  # said on every build, as long as they are left out
+        warnings.append(left_out(scanned.skipped, lenient=True))
+    elif scanned.skipped:
+        errors.append(BuildError(left_out(scanned.skipped, lenient=False)))
     now = fingerprints(scanned, settings, static, [r.name for r in results])
     if not errors and nothing_changed(cache, now, results, settings):
         unchanged = StaticReport(unchanged=len(scanned.entries), seconds=scanned.seconds)

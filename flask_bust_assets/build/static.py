@@ -11,14 +11,17 @@ from dataclasses import dataclass, field
 
 from ..core.files import write_if_missing
 from ..core.manifest import StaticFile
+from ..core.names import shown
 from ..core.stamps import Stamp
 from ..core.stamps import of as stamp_of
-from ..core.static import Selection, StaticRoot
+from ..core.static import Selection, Skipped, StaticRoot
 from ..errors import BuildError, StaticFileWarning
 from .digested import DigestedFile
 from .digester import Digester
 from .problems import HINT
 from .warnings_log import build_warnings
+
+LEFT_OUT_SHOWN = 5  # files a "left out" warning names; it counts the rest
 
 
 @dataclass
@@ -47,6 +50,7 @@ class Scan:
 
     entries: list[tuple[StaticRoot, str, str, Stamp]]  # root, path, logical path, stamp
     seconds: float
+    skipped: list[Skipped] = field(default_factory=list)  # files and folders the scan could not take
 
     def fingerprint(self) -> str:
         """A digest of every name and stamp seen: equal only when no file was added, removed or changed."""
@@ -61,12 +65,33 @@ def scan(plan: StaticPlan) -> Scan:
     started = time.perf_counter()
     if not plan.digest_all:
         return Scan([], 0.0)
+    skipped: list[Skipped] = []
     entries = [  # stamps, not stat results: a tenth of the memory (12 MiB at 20,000 files)
         (root, path, logical, stamp_of(path, st))
         for root in plan.digester.roots
-        for path, logical, st in plan.selection.entries(root)
+        for path, logical, st in plan.selection.entries(root, skipped)
     ]
-    return Scan(entries, time.perf_counter() - started)
+    return Scan(entries, time.perf_counter() - started, skipped)
+
+
+def left_out(skipped: list[Skipped], *, lenient: bool) -> str:
+    """One line for every file and folder a scan could not take: each named with the reason
+    (the first few, and how many in all), and what a page gets for them; ``lenient``: a warning
+    (BUST_ASSETS_STATIC_PROBLEMS = 'warn'), else a build error."""
+    named = "; ".join(f"{shown(path)} {why}" for path, why in skipped[:LEFT_OUT_SHOWN])
+    more = f"; and {len(skipped) - LEFT_OUT_SHOWN} more" if len(skipped) > LEFT_OUT_SHOWN else ""
+    count = "1 static file or folder is" if len(skipped) == 1 else f"{len(skipped)} static files or folders are"
+    fix = (
+        "rename such files (to UTF-8, without backslashes: convmv converts names), make such folders readable, "
+        "or exclude them with BUST_ASSETS_STATIC_EXCLUDE"
+    )
+    if not lenient:
+        return f"{count} not digested ({named}{more}); {fix}"
+    return (
+        f"{count} left out of the build and the manifest ({named}{more}): {fix}. Until then url_for links "
+        "such files under their plain names, as Flask does; BUST_ASSETS_STATIC_PROBLEMS = 'error' makes this "
+        "fail the build."
+    )
 
 
 def digest_static(plan: StaticPlan, scanned: Scan | None = None) -> StaticReport:

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from ..errors import BUILD_HINT, ManifestError
 from .files import write_atomic
+from .names import fit, shown, why_unfit
 
 FORMAT = 1
 FILE_NAME = "assets-manifest.json"  # in the output folder unless BUST_ASSETS_MANIFEST says otherwise
@@ -181,8 +182,8 @@ def _module_entry(value: Any, field: str) -> ModuleEntry:
     def module(item: Any, where: str) -> Module:
         if not (isinstance(item, list) and len(item) == 2 and all(isinstance(part, str) for part in item)):
             raise ValueError(f"{where} is not an [endpoint, path] pair")
-        if item[1].startswith("/") or ".." in item[1].split("/"):
-            raise ValueError(f"{where} path {item[1]!r} is not a relative path inside its folder")
+        if not fit(item[1]):
+            raise ValueError(f"{where} path {shown(item[1])!r} {why_unfit(item[1])}")
         return (item[0], item[1])
 
     lists = {}
@@ -217,11 +218,7 @@ def _static_entry(entry: Any) -> StaticFile | None:
         and type(entry["size"]) is int
         and type(entry["query"]) is str
         and integrity.startswith("sha384-")
-        and path
-        and path[0] != "/"
-        and "/../" not in f"/{path}/"
-        and "\\" not in path
-        and "\0" not in path
+        and fit(path)
     ):
         return StaticFile(path, entry["digest"], integrity, entry["size"], entry["query"])
     return None
@@ -248,8 +245,8 @@ def _entry(value: Any, field: str, fields: dict[str, type], *, missing: bool = F
         if not isinstance(entry[name], kind) or isinstance(entry[name], bool):
             raise ValueError(f"{field}.{name} is {_kind(entry[name])}, not {'a number' if kind is int else 'a string'}")
     path = entry["path"]
-    if not path or path.startswith("/") or "\\" in path or "\0" in path or ".." in path.split("/"):
-        raise ValueError(f"{field}.path {path!r} is not a relative path inside its folder")
+    if not fit(path):
+        raise ValueError(f"{field}.path {shown(path)!r} {why_unfit(path)}")
     if missing and entry["digest"] == entry["integrity"] == "":
         return entry
     if not entry["integrity"].startswith("sha384-"):

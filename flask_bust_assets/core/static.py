@@ -21,6 +21,10 @@ import sysconfig
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .names import fit, why_unfit
+
+Skipped = tuple[str, str]  # (path, why): a file or folder a build could not take, said as a warning
+
 
 @dataclass(frozen=True)
 class StaticRoot:
@@ -99,24 +103,32 @@ class Selection:
         include = None if "*" in self.include else _one_pattern(self.include)
         return include, _one_pattern(self.exclude + self.outputs) if self.exclude + self.outputs else None
 
-    def entries(self, root: StaticRoot) -> Iterator[tuple[str, str, os.stat_result]]:
+    def entries(
+        self, root: StaticRoot, skipped: list[Skipped] | None = None
+    ) -> Iterator[tuple[str, str, os.stat_result]]:
         """(path, logical path, stat) of each selected file of ``root``, folders in sorted order.
 
         One scan per folder and one stat per file: paths found by walking down a
         real folder without following links stay inside it, so only a symbolic
         link is resolved, and skipped when it leads outside the root (invariant 5).
-        A lazy root or folder is not even listed.
+        A lazy root or folder is not even listed. ``skipped`` is told each selected
+        file whose name no manifest can hold (names.py) and each folder that cannot
+        be listed, with the reason: the build says so rather than drop them unseen.
         """
         if root.endpoint in self.lazy_roots:
             return
         lazy = frozenset(self.lazy_folders)
+        told = skipped if skipped is not None else []
         stack = [(root.folder, "")]
         while stack:
             folder, prefix = stack.pop()
             try:
                 with os.scandir(folder) as scan:
                     found = sorted(scan, key=lambda e: e.name)
-            except OSError:
+            except (FileNotFoundError, NotADirectoryError):
+                continue  # no static folder at all, or one removed since its parent was listed
+            except OSError as exc:
+                told.append((folder, f"cannot be listed ({exc.strerror}), so none of its files is digested"))
                 continue
             folders = []
             for entry in found:
@@ -131,6 +143,9 @@ class Selection:
                 if entry.is_symlink() and (root.logical_path(entry.path) is None or not os.path.isfile(entry.path)):
                     continue
                 if (entry.is_symlink() or entry.is_file(follow_symlinks=False)) and self._matches(logical):
+                    if not fit(logical):
+                        told.append((entry.path, why_unfit(logical)))
+                        continue
                     try:
                         yield entry.path, logical, entry.stat()
                     except OSError:

@@ -6,6 +6,7 @@ import os
 import warnings
 from collections.abc import Callable
 
+from ..core.names import fit, shown, why_unfit
 from ..core.static import StaticRoot, locate
 from ..errors import BuildError, ReferenceWarning
 from .references import Reference
@@ -44,9 +45,13 @@ class ReferenceTargets:
             target = os.path.join(root.folder, *ref.path[len(root.url_prefix) :].split("/"))
         else:
             target = os.path.join(os.path.dirname(source), *ref.path.split("/"))
-        if locate(self._roots, target) is None:
+        located = locate(self._roots, target)
+        if located is None:
             # Never read, copied or digested: it may be ../../../../etc/passwd.
             missing(f"{where} resolves outside every static folder")
+            return None
+        if not fit(located[1]):  # the manifest could not name its digested copy (names.py)
+            missing(f"{where} names {shown(located[1])!r}, which {why_unfit(located[1])}; rename the file")
             return None
         if not os.path.isfile(target):
             missing(f"{where} points to {os.path.normpath(target)}, {_what_is_there(target)}")

@@ -20,6 +20,7 @@ from ..build.webassets_api import named_bundles
 from ..core.digest import split_digested_path
 from ..core.imports import check_libraries
 from ..core.manifest import ManifestData
+from ..core.names import fit
 from ..core.static import Selection
 from .bundle_urls import BundleUrls, Url
 from .live import LiveBuilder
@@ -144,7 +145,9 @@ class BustState:
         selection, length = self.selection, settings.build.length
 
         def passes(endpoint: str, filename: str) -> bool:
-            return split_digested_path(filename, length) is not None or not selection.selects(filename, endpoint)
+            # A name no manifest can hold (names.py) is linked as Flask links it: the build said why.
+            digested = split_digested_path(filename, length) is not None
+            return digested or not selection.selects(filename, endpoint) or not fit(filename)
 
         if self.live:
             roots = {root.endpoint: root for root in self.digester.roots}
