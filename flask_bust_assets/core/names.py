@@ -22,7 +22,7 @@ def fit(path: str) -> bool:
         and path[0] != "/"
         and "\\" not in path
         and "\0" not in path
-        and "/../" not in f"/{path}/"
+        and (".." not in path or "/../" not in f"/{path}/")  # most paths have no "..": no string built
         and (path.isascii() or _utf8(path))
     )
 
