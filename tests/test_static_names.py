@@ -109,6 +109,18 @@ def test_a_stylesheet_naming_an_unfit_file_fails_its_bundle_or_leaves_the_refere
     assert "img/back\\slash.png" not in kept(tmp_path)  # and the manifest loads
 
 
+@pytest.mark.parametrize("output", ["gen\\site.%(version)s.css", "gen/../site.%(version)s.css"])
+def test_a_bundle_output_no_manifest_can_name_fails_that_bundle(tmp_path: Path, output: str) -> None:
+    write(tmp_path, "static/css/site.css", "a { color: red }")
+    app, assets = make_app(tmp_path)
+    assets.register("css", Bundle("css/site.css", output=output))
+    with app.app_context():
+        report = commands.build(app.extensions["bust_assets"])
+    (failed,) = report.failed
+    assert f"output {output!r}" in str(failed.error) and "give it a file name of its own" in str(failed.error)
+    assert not (tmp_path / MANIFEST).exists()  # never a manifest its loader calls corrupt
+
+
 def _drop_read_override() -> None:
     """In the child, before exec: root without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH obeys chmod 000."""
     libc = ctypes.CDLL(None, use_errno=True)

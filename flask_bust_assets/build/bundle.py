@@ -21,13 +21,14 @@ from webassets.utils import is_url
 from ..core.digest import content_digest, integrity, output_path
 from ..core.files import write_atomic, write_if_missing
 from ..core.manifest import BundleOutput
+from ..core.names import fit
 from ..core.stamps import Stamp, stamp
 from ..errors import BuildError, BustAssetsError, BustAssetsWarning, LinkWarning
 from . import sourcemaps
 from .compile_errors import compile_error
 from .digester import Digester
 from .linked import link_hint, link_missing, link_source
-from .locations import check_inside_root, check_output_name, output_location
+from .locations import check_inside_root, check_manifest_name, check_output_name, output_location
 from .partials import leaf_partials
 from .reuse import BuildCache, definition_key
 from .sources import lookup, source_files
@@ -158,7 +159,7 @@ def _reuse(env: Any, result: BundleResult, settings: BuildSettings, cache: Build
     except (BustAssetsError, BundleError):
         return False
     entry = cache.bundle(result.name, result.definition_key)
-    if entry is None:
+    if entry is None or not all(fit(out["path"]) for out in entry["outputs"]):  # one an older version kept
         return False
     result.references = list(entry["references"])  # the CSS names them: the manifest must too
     outputs = [BundleOutput(**out) for out in entry["outputs"]]
@@ -263,6 +264,7 @@ def _built_file(
     query = "" if settings.versioning == "filename" else f"v={digest}"
     path = output_path(leaf.output, digest, query=bool(query))
     check_inside_root(ctx, leaf.output, leaf, name)
+    check_manifest_name(leaf.output, path, name)
     abspath = output_location(ctx, path, digester.roots, settings.output_folder)
     entry = BundleOutput(
         path=path,

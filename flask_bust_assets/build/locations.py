@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 from webassets.bundle import ContextWrapper
 
 from ..core.manifest import ManifestData
+from ..core.names import fit, why_unfit
 from ..core.static import StaticRoot, locate
 from ..errors import BuildError
 from .webassets_api import flask_location
@@ -76,6 +77,16 @@ def check_inside_root(ctx: Any, output: str, leaf: Any, name: str) -> None:
         raise BuildError(
             f"output {output!r} resolves to {real}, outside the static folder {root}; "
             "give an output path inside it, e.g. 'gen/name.%(version)s.css'",
+            bundle=name,
+        )
+
+
+def check_manifest_name(output: str, path: str, name: str) -> None:
+    """The output's ``path`` (digest filled in) must be one a manifest can name (core/names.py):
+    else the build would write a manifest its own loader refuses."""
+    if not fit(path):
+        raise BuildError(
+            f"output {output!r} {why_unfit(path)}; give it a file name of its own, e.g. 'gen/site.%(version)s.css'",
             bundle=name,
         )
 
