@@ -93,6 +93,9 @@ def test_many_unfit_names_are_one_warning_with_the_first_few_and_a_count(tmp_pat
     assert said.startswith("12 static files or folders are left out") and "and 7 more" in said
     assert "odd00\\name.txt" in said and "odd11" not in said
     assert list(kept(tmp_path)) == ["ok.txt"]
+    with app.app_context():
+        again = commands.build(app.extensions["bust_assets"])
+    assert again.static.unchanged and said in again.warnings  # said on every build, a no-op one too
 
 
 def test_a_stylesheet_naming_an_unfit_file_fails_its_bundle_or_leaves_the_reference(tmp_path: Path) -> None:
