@@ -298,3 +298,55 @@ def test_a_variant_deleted_while_serving_falls_back_to_the_file_itself(
         status, headers, body = http(base, css, headers=accept)
     assert status == 200 and "content-encoding" not in headers
     assert body == on_disk.read_bytes()
+
+
+VERSION_ANYWHERE = [
+    "gen/style-%(version)s.min.css",
+    "gen/%(version)s-site.css",
+    "gen/%(version)s/site.css",
+    "gen/s.%(version)s.css",
+]
+
+
+@pytest.mark.parametrize("output", VERSION_ANYWHERE)
+def test_a_version_anywhere_in_the_output_name_keeps_old_and_newer_urls_served_until_clean(
+    tmp_path: Path, output: str
+) -> None:
+    # Rolling deploy with a %(version)s where webassets users put it (abilian: style-%(version)s.min.css):
+    # the old server answers the newer build's URL, the new one the old URL, until `clean` retires it.
+    def app_of(colour: str | None = None) -> Flask:
+        if colour is not None:
+            write(tmp_path, "static/css/a.css", f"a {{ color: {colour} }}\n")
+        app, assets = make_app(tmp_path)
+        assets.register("css", Bundle("css/a.css", filters="bust_cssmin", output=output))
+        if colour is not None:
+            with app.app_context():
+                assert commands.build(app.extensions["bust_assets"]).ok
+        return app
+
+    def current() -> tuple[str, str, bytes]:
+        entry = json.loads((tmp_path / MANIFEST).read_text())["bundles"]["css"][0]
+        return "/static/" + entry["path"], entry["digest"], (tmp_path / GEN / entry["path"]).read_bytes()
+
+    old_app = app_of("red")
+    old_url, _, old_bytes = current()
+    with serve(old_app) as old_base:
+        assert http(old_base, old_url)[2] == old_bytes
+        new_app = app_of("blue")
+        new_url, digest, new_bytes = current()
+        assert new_url != old_url
+        status, headers, body = http(old_base, new_url)
+        assert (status, body, headers["cache-control"]) == (200, new_bytes, "public, max-age=31536000, immutable")
+    made_up = new_url.replace(digest, "0123456789abcdef")  # the newer bytes under a digest they do not have
+    fake = tmp_path / GEN / made_up.removeprefix("/static/")
+    fake.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(tmp_path / GEN / new_url.removeprefix("/static/"), fake)
+    with serve(new_app) as new_base:
+        assert http(new_base, made_up)[0] == 404
+        status, headers, body = http(new_base, old_url)
+        assert (status, body, headers["cache-control"]) == (200, old_bytes, "public, max-age=31536000, immutable")
+        with new_app.app_context():
+            assert commands.clean(new_app.extensions["bust_assets"], keep=1, age=0).removed
+    with serve(app_of()) as restarted:  # a server started after `clean`
+        assert http(restarted, old_url)[0] == 404
+        assert http(restarted, new_url)[2] == new_bytes

@@ -4,8 +4,13 @@ webassets' ``libsass``, ``sass``/``scss`` (dart-sass) and ``less`` filters compi
 each source with its own ``@import``/``@use``/``@forward`` rules resolved by the
 compiler; stock webassets sees none of the files loaded that way, hence
 ``depends=``. Here they are found (css/partials.py), so their stamps join the
-bundle's (reuse, development renders, watch) and their bytes join webassets'
-cache key (a cached compile of an unchanged entry never hides an edited partial).
+bundle's (reuse, development renders, watch) and the bytes of every compiled
+source and partial join webassets' cache key: a cached compile never hides an
+edit. That matters most for a compiler run as an output filter (``as_output``),
+whose cache key is only the merged text, which may be nothing but ``@import``
+lines (abilian's ``Less``), the same whatever the imported files hold.
+
+A user's own compiler filter counts as one too (compilers.py says how it is known).
 """
 
 from __future__ import annotations
@@ -21,10 +26,8 @@ from webassets.utils import is_url
 
 from ..core.stamps import Stamp
 from ..css.partials import loaded_files
+from .compilers import Compiler, compiler_for, may_compile
 from .webassets_api import filter_option
-
-# webassets filter name -> the compiler whose rules it follows
-COMPILERS = {"libsass": "libsass", "sass": "dart", "scss": "dart", "less": "less"}
 
 
 @dataclass
@@ -33,12 +36,13 @@ class Partials:
 
     stamps: list[Stamp] = field(default_factory=list)  # taken before each file was read
     missing: list[tuple[str, int, str]] = field(default_factory=list)  # (file, line, URL as written)
-    fingerprints: list[str] = field(default_factory=list)
+    fingerprints: list[str] = field(default_factory=list)  # one per compiled source: its bytes and its partials'
 
     @property
     def key(self) -> str | None:
-        """Joins webassets' cache key: changes with any partial's bytes; None without partials."""
-        return "|".join(self.fingerprints) if self.stamps else None
+        """Joins webassets' cache key: changes with any compiled source's or partial's bytes;
+        None when no source is compiled."""
+        return "|".join(self.fingerprints) if self.fingerprints else None
 
 
 def leaf_partials(leaf: Bundle, ctx: Any, extra_filters: Any = ()) -> Partials:
@@ -48,13 +52,18 @@ def leaf_partials(leaf: Bundle, ctx: Any, extra_filters: Any = ()) -> Partials:
     if not _compiles(leaf, filters):
         return found  # most bundles: not even their globs are resolved again
     for path, compiler in _compiled_sources(leaf, ctx, filters):
-        dialect = COMPILERS[compiler.name]
+        paths = load_paths(compiler, ctx)
+        importer_dir = None
+        if filter_option(compiler.filter, ctx, "as_output"):
+            # Fed the merged text on stdin: stock's filters resolve its imports from the working
+            # folder; one writing `@import "<source>"` lines (abilian's) from the source's folder.
+            importer_dir, paths = os.getcwd(), [*paths, os.path.dirname(path)]
         loaded = loaded_files(
             path,
-            dialect=dialect,
-            load_paths=load_paths(compiler, ctx),
-            indented=_indented(compiler, path),
-            importer_dir=os.getcwd() if filter_option(compiler, ctx, "as_output") else None,
+            dialect=compiler.dialect,
+            load_paths=paths,
+            indented=compiler.indented(path),
+            importer_dir=importer_dir,
         )
         found.stamps.extend(loaded.stamps)
         found.missing.extend(loaded.missing)
@@ -71,38 +80,33 @@ def partial_files(bundle: Bundle, ctx: Any) -> list[str]:
 
 
 def _compiles(bundle: Bundle, filters: list[Filter]) -> bool:
-    """True if a compiler filter runs on any source of ``bundle`` (nested bundles' filters too)."""
-    if any(getattr(f, "name", None) in COMPILERS for f in filters):
+    """True if a compiler filter may run on a source of ``bundle`` (nested bundles' filters too)."""
+    if any(may_compile(f) for f in filters):
         return True
     return any(_compiles(c, list(c.filters)) for c in bundle.contents if isinstance(c, Bundle))
 
 
-def _compiled_sources(bundle: Bundle, ctx: Any, filters: list[Filter]) -> Iterator[tuple[str, Filter]]:
-    compiler = next((f for f in filters if getattr(f, "name", None) in COMPILERS), None)
+def _compiled_sources(bundle: Bundle, ctx: Any, filters: list[Filter]) -> Iterator[tuple[str, Compiler]]:
     for _, item in bundle.resolve_contents(ctx, force=True):
         if isinstance(item, Bundle):
             yield from _compiled_sources(item, wrap(ctx, item), [*item.filters, *filters])
-        elif compiler is not None and not is_url(item) and not item.endswith(".css"):
-            yield item, compiler
+        elif not is_url(item) and not item.endswith(".css"):
+            compiler = compiler_for(filters, item)
+            if compiler is not None:
+                yield item, compiler
 
 
-def load_paths(compiler: Filter, ctx: Any) -> list[str]:
+def load_paths(compiler: Compiler, ctx: Any) -> list[str]:
     """The folders the compiler looks in after the importing file's, in its order."""
-    name = compiler.name
-    if name == "libsass":  # given to libsass as written, so relative to the working folder, which it searches first
-        return [os.getcwd(), *(os.path.abspath(p) for p in _as_list(filter_option(compiler, ctx, "includes")))]
-    option = "paths" if name == "less" else "load_paths"
-    written = _as_list(filter_option(compiler, ctx, option))
+    if compiler.dialect == "libsass":  # given as written, so relative to the working folder, which it searches first
+        includes = _as_list(filter_option(compiler.filter, ctx, "includes"))
+        return [os.getcwd(), *(os.path.abspath(p) for p in includes)]
+    option = "paths" if compiler.dialect == "less" else "load_paths"
+    written = _as_list(filter_option(compiler.filter, ctx, option))
     paths = [p if os.path.isabs(p) else ctx.resolver.resolve_source(ctx, p) for p in written]  # as the filters do
-    if name != "less":  # the dart-sass command line reads SASS_PATH too
+    if compiler.dialect == "dart":  # the dart-sass command line reads SASS_PATH too
         paths.extend(p for p in os.environ.get("SASS_PATH", "").split(os.pathsep) if p)
     return [str(p) for p in paths]
-
-
-def _indented(compiler: Filter, path: str) -> bool:
-    if compiler.name == "libsass":
-        return path.endswith(".sass")
-    return compiler.name == "sass" and not getattr(compiler, "use_scss", False)
 
 
 def _as_list(value: Any) -> list[str]:

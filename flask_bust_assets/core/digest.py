@@ -85,3 +85,11 @@ def split_digested_path(path: str, length: int | None = DEFAULT_LENGTH) -> tuple
         return None
     logical = match.group(1) + match.group(3)
     return (posixpath.join(folder, logical) if folder else logical), match.group(2)
+
+
+def digests_in_name(path: str, length: int) -> list[str]:
+    """Every digest ``path`` may carry where an output's ``%(version)s`` stood, which may be
+    anywhere (``style-%(version)s.min.css`` gives ``style-<digest>.min.css``, and a folder may
+    hold it too): each run of exactly ``length`` lower-case hex digits between separators.
+    Hex in a name is no proof: a caller checks the file's bytes against each."""
+    return re.findall(rf"(?<![0-9A-Za-z])[0-9a-f]{{{length}}}(?![0-9A-Za-z])", path)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Mapping
 
 from werkzeug.security import safe_join
 
-from ..core.digest import content_digest, split_digested_path
+from ..core.digest import content_digest, digests_in_name, split_digested_path
 from ..core.manifest import StaticFile
 from ..core.stamps import Stamp
 from ..core.stamps import of as stamp_of
@@ -105,17 +105,23 @@ class DigestedLookup:
         if filename.rpartition("/")[2].startswith("."):
             return True  # never a generated file: temp files of a build in progress or killed are dot-names
         split = split_digested_path(filename, self._length)
+        # A %(version)s may stand anywhere in an output's name (abilian's style-%(version)s.min.css)
+        elsewhere = [] if split is not None else digests_in_name(filename, self._length)
         if split is None:
             output = self._output(root.endpoint, filename)
             if output is not None:  # never a copy an earlier stock build left among the sources
                 return self._prepare_plain(output)
-        if split is None and not self._live_plain:
+        if split is None and not elsewhere and not self._live_plain:
             return True  # a source: Flask serves it, no file-system call here
         candidate = safe_join(root.output, filename)
         if candidate is None or not os.path.isfile(candidate):
             return True  # not generated: the source of that name, if any, is Flask's to serve
         if split is None:
-            return self._prepare_plain(candidate)
+            # Hex in a name is no proof of a digest: unless the bytes hash to one, it is a plain name.
+            digest = next((d for d in elsewhere if self._verifier.matches(candidate, d)), None)
+            if digest is not None:
+                return prepare(candidate, digest, cors=self._cors)
+            return self._prepare_plain(candidate) if self._live_plain else True
         if not self._verifier.matches(candidate, split[1]):
             return False
         return prepare(candidate, split[1], cors=self._cors)  # checked per request: it may change
@@ -150,13 +156,14 @@ class DigestVerifier:
     def __init__(self, algorithm: str, length: int) -> None:
         self._algorithm = algorithm
         self._length = length
-        self._checked: dict[Stamp, bool] = {}
+        self._checked: dict[tuple[Stamp, str], bool] = {}  # one file may be asked about several digests
         self._lock = threading.Lock()
 
     def matches(self, path: str, digest: str) -> bool:
         """True if the file at ``path`` hashes to ``digest``."""
         try:
-            key = stamp_of(path, os.stat(path))  # ctime and inode too: a rewrite keeping mtime and size is seen
+            # ctime and inode too: a rewrite keeping mtime and size is seen
+            key = (stamp_of(path, os.stat(path)), digest)
         except OSError:
             return False
         with self._lock:

@@ -8,7 +8,7 @@ import string
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flask_bust_assets.core.digest import digested_path, split_digested_path
+from flask_bust_assets.core.digest import VERSION_PLACEHOLDER, digested_path, digests_in_name, split_digested_path
 
 # Realistic names: no trailing dot, extensions of letters (a file whose extension is
 # itself 16 hex digits would be ambiguous and does not occur in static folders).
@@ -36,3 +36,15 @@ def test_a_logical_path_is_not_taken_for_a_digested_one(folder: list[str], stem:
     # Only a name that really carries 16 hex digits before its extension looks digested.
     if split is not None:
         assert digested_path(split[0], split[1]) == logical
+
+
+# Where webassets users put %(version)s: a separator on each side.
+separators = st.sampled_from([".", "-", "_", "/"])
+
+
+@given(folders, stems, separators, separators, stems, digests)
+def test_a_version_anywhere_in_an_output_name_is_found_again(
+    folder: list[str], before: str, left: str, right: str, after: str, digest: str
+) -> None:
+    output = "/".join([*folder, f"{before}{left}{VERSION_PLACEHOLDER}{right}{after}"])
+    assert digest in digests_in_name(digested_path(output, digest), 16)

@@ -75,11 +75,6 @@ CATALOG = (
         edit=("abilian/web/resources/less/abilian.less",),
         env=ABILIAN_ENV,
         npm=("less@4.2.0",),
-        xfail={
-            "edit": "not yet diagnosed, and still failing with item 8's partials in place: after abilian.less is "
-            "edited and rebuilt, the page links the same css URL (abilian's own Less filter subclass runs as "
-            "an output filter, less_as_output)",
-        },
     ),
     RealApp(
         name="flask-blueprint-tutorial",

@@ -2,12 +2,13 @@
 
 Runs inside the app's own venv (not ours), as a script:
 
-    python driver.py RESULT_DIR --app abilian.wsgi:app / /login
+    python driver.py RESULT_DIR --app abilian.wsgi:app / /login [--also URL...]
 
 RESULT_DIR/result.json maps each page to its status and the local URLs it references
 (``<link href>``, ``<script src>``, ``<img src>``, and the ``url()`` references of the
-stylesheets it links), and each URL to its status, content type and the file under
-RESULT_DIR/bodies/ that holds its bytes. Standard library plus Flask only.
+stylesheets it links), and each URL (those, then the ``--also`` ones: URLs an earlier
+drive saw) to its status, content type and the file under RESULT_DIR/bodies/ that holds
+its bytes. Standard library plus Flask only.
 """
 
 from __future__ import annotations
@@ -68,8 +69,9 @@ def get(root: str, path: str) -> tuple[int, str, bytes, str]:
 
 
 def main() -> None:
-    result_dir, app_path, pages = Path(sys.argv[1]), sys.argv[3], sys.argv[4:]
-    assert sys.argv[2] == "--app", "usage: driver.py RESULT_DIR --app IMPORT PAGE..."
+    result_dir, app_path, rest = Path(sys.argv[1]), sys.argv[3], sys.argv[4:]
+    assert sys.argv[2] == "--app", "usage: driver.py RESULT_DIR --app IMPORT PAGE... [--also URL...]"
+    pages, also = (rest[: rest.index("--also")], rest[rest.index("--also") + 1 :]) if "--also" in rest else (rest, [])
     bodies = result_dir / "bodies"
     bodies.mkdir(parents=True, exist_ok=True)
     app = ScriptInfo(app_import_path=app_path).load_app()
@@ -77,26 +79,33 @@ def main() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     root = f"http://127.0.0.1:{server.server_port}"
     result: dict[str, dict[str, object]] = {"pages": {}, "urls": {}}
+    urls = result["urls"]
+
+    def fetch(path: str) -> str:
+        """GET ``path`` once per drive (pages share stylesheets): each body gets a file of its own."""
+        code, kind, data, _ = get(root, path)
+        name = str(len(urls))  # a new URL only: a name is never reused for other bytes
+        (bodies / name).write_bytes(data)
+        urls[path] = {"status": code, "type": kind, "body": name}
+        return data.decode("utf-8", "replace") if "css" in kind else ""
+
     try:
         for page in pages:
             status, _, body, final = get(root, page)
             parser = References()
             parser.feed(body.decode("utf-8", "replace"))
             refs = [p for p in (local(final, r) for r in parser.urls) if p]
-            for ref in list(refs):
-                code, kind, data, _ = get(root, ref)
-                name = f"{len(result['urls'])}"
-                (bodies / name).write_bytes(data)
-                result["urls"][ref] = {"status": code, "type": kind, "body": name}
-                if "css" in kind:  # what the stylesheet loads is referenced too
-                    for nested in CSS_URL.findall(data.decode("utf-8", "replace")):
-                        inner = local(root + ref, nested)
-                        if inner and inner not in refs and inner not in result["urls"]:
-                            code, kind, data, _ = get(root, inner)
-                            name = f"{len(result['urls'])}"
-                            (bodies / name).write_bytes(data)
-                            result["urls"][inner] = {"status": code, "type": kind, "body": name}
+            for ref in dict.fromkeys(refs):
+                if ref in urls:
+                    continue
+                for nested in CSS_URL.findall(fetch(ref)):  # what the stylesheet loads is referenced too
+                    inner = local(root + ref, nested)
+                    if inner and inner not in refs and inner not in urls:
+                        fetch(inner)
             result["pages"][page] = {"status": status, "refs": refs}
+        for path in also:
+            if path not in urls:
+                fetch(path)
     finally:
         server.shutdown()
     (result_dir / "result.json").write_text(json.dumps(result, indent=1))

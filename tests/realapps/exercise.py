@@ -99,7 +99,9 @@ def edit_and_rebuild(stock: Side, ours: Side) -> dict[str, Any]:
         for name in side.app.edit:
             with (side.project / name).open("a", encoding="utf-8") as handle:
                 handle.write(EDIT)
-    rebuilt = both(lambda side: side.flask("assets", "build"), stock, ours)
+    # Stock's side as webassets compiles the edited sources: its plain rebuild may serve a stale
+    # compile (harness.UNCACHED_BUILD), which is no answer to compare ours with.
+    rebuilt = both(lambda side: side.flask("assets", "build") if side is ours else side.uncached_build(), stock, ours)
     old = tuple(sorted(set(before["urls"])))
     after = both(lambda side: side.drive("edited", also=old if side is ours else ()), stock, ours)
     cleaned = ours.flask("assets", "clean", "--keep", "1", "--age", "0")
@@ -116,9 +118,11 @@ def exercise(app: RealApp, source: Path, tmp: Path) -> Outcome:
         return outcome
     stock, ours = outcome.stages["sides"]
     outcome.stage("prepare", lambda: both(prepare, stock, ours))
+    # Debug first: "no build" means none yet, as on a developer's fresh checkout (after a build,
+    # debug would render what the build left).
+    outcome.stage("debug", lambda: both(lambda side: side.drive("debug", True), stock, ours))
     outcome.stage("build", lambda: both(timed_build, stock, ours))
     outcome.stage("production", lambda: both(lambda side: side.drive("production"), stock, ours))
-    outcome.stage("debug", lambda: both(lambda side: side.drive("debug", True), stock, ours))
     outcome.stage("edit", lambda: edit_and_rebuild(stock, ours))
     outcome.stage("tests", lambda: both(Side.tests, stock, ours))
     return outcome
