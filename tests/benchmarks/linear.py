@@ -8,7 +8,9 @@ JavaScript with many distinct names (the renaming engine), a stylesheet with man
 static files read at start-up. Each input is written first, then each measurement
 runs in a fresh process (``python -m tests.benchmarks.linear KIND FOLDER``) that
 times the work alone, after its imports, and reports its peak memory; the
-median of 3. A ratio near 2.0 per doubling is linear; 4.0 is quadratic.
+median of 3. A ratio near 2.0 per doubling is linear; 4.0 is quadratic. The
+ratios are of CPU seconds (every thread of the process), which a machine busy with
+other work disturbs less than wall time.
 """
 
 from __future__ import annotations
@@ -87,7 +89,7 @@ def child(kind: str, folder: Path) -> dict[str, float]:
         from flask_bust_assets.minify.engines import minify_js
 
         text = (folder / "input.js").read_text()
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), _cpu()
         minify_js(text)
     elif kind == "css":
         import os
@@ -96,24 +98,31 @@ def child(kind: str, folder: Path) -> dict[str, float]:
         sys.path.insert(0, str(folder))
         from app import app  # type: ignore[import-not-found]
 
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), _cpu()
         result = app.test_cli_runner().invoke(args=["assets", "build"])
         assert result.exit_code == 0, result.output
     else:
         from flask_bust_assets.core import manifest
 
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), _cpu()
         manifest.load(str(folder / "manifest.json"))
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "peak_mib": _peak_mib()}
+    return {"seconds": seconds, "cpu": _cpu() - cpu_before, "peak_mib": _usage().ru_maxrss / 1024}  # KiB on Linux
 
 
-def _peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+def _usage() -> resource.struct_rusage:
+    return resource.getrusage(resource.RUSAGE_SELF)
 
 
-def measure(kind: str, folder: Path) -> tuple[float, float]:
-    """Median seconds and peak MiB of ``REPEAT`` fresh processes (a CSS build starts from no output each time)."""
+def _cpu() -> float:
+    """CPU seconds of this process, every thread (the compression pool, the engine's Go runtime)."""
+    usage = _usage()
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(kind: str, folder: Path) -> tuple[float, float, float]:
+    """Median wall seconds, CPU seconds and peak MiB of ``REPEAT`` fresh processes (a CSS build
+    starts from no output each time)."""
     results = []
     for _ in range(REPEAT):
         for generated in ("static/gen", "instance"):
@@ -123,22 +132,25 @@ def measure(kind: str, folder: Path) -> tuple[float, float]:
             cwd=REPO, capture_output=True, text=True, timeout=900, check=True,
         ).stdout  # fmt: skip
         results.append(json.loads(out.splitlines()[-1]))
-    return statistics.median(r["seconds"] for r in results), statistics.median(r["peak_mib"] for r in results)
+    return tuple(statistics.median(r[key] for r in results) for key in ("seconds", "cpu", "peak_mib"))  # type: ignore[return-value]
 
 
 def main(quick: bool = False) -> None:
     print(f"## Linear cost (each input doubled; a fresh process per measurement, median of {REPEAT})\n")
-    print("| input | size | seconds | x per doubling | peak MiB | x per doubling |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| input | size | seconds | CPU seconds | x per doubling | peak MiB | x per doubling |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for kind, sizes in SIZES.items():
-        previous: tuple[float, float] | None = None
+        previous: tuple[float, float, float] | None = None
         for size in sizes[:2] if quick else sizes:
             with tempfile.TemporaryDirectory() as tmp:
                 write_input(kind, size, Path(tmp))
-                seconds, peak = measure(kind, Path(tmp))
-            ratios = ("", "") if previous is None else (f"{seconds / previous[0]:.2f}", f"{peak / previous[1]:.2f}")
-            print(f"| {UNITS[kind]} | {size:,} | {seconds:.2f} | {ratios[0]} | {peak:.0f} | {ratios[1]} |", flush=True)
-            previous = (seconds, peak)
+                now = measure(kind, Path(tmp))
+            cpu, peak = (f"{now[i] / previous[i]:.2f}" if previous else "" for i in (1, 2))
+            print(
+                f"| {UNITS[kind]} | {size:,} | {now[0]:.2f} | {now[1]:.2f} | {cpu} | {now[2]:.0f} | {peak} |",
+                flush=True,
+            )
+            previous = now
 
 
 if __name__ == "__main__":
