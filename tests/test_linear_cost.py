@@ -7,13 +7,16 @@ manifest) at two sizes; the timings are in ``python -m tests.benchmarks linear``
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import os
 import random
 import re
 import subprocess
+import threading
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +24,9 @@ import pytest
 
 from flask_bust_assets.build.digester import Digester
 from flask_bust_assets.core import manifest
+from flask_bust_assets.core.collector import collector_paused
 from flask_bust_assets.core.static import StaticRoot
+from flask_bust_assets.css.references import find_references
 from flask_bust_assets.minify import renaming
 from flask_bust_assets.minify.engines import minify_js
 
@@ -200,3 +205,69 @@ def test_one_statement_of_too_many_names_keeps_them_and_still_works(tmp_path: Pa
     assert len(set(WORD.findall(source))) > 40_000
     assert all(len(set(WORD.findall(piece))) <= 40_000 for piece in _engine_inputs(source))
     assert _run_in_node(tmp_path, minify_js(source)) == _run_in_node(tmp_path, source) == "15s209991s7"
+
+
+# --- the cycle collector: paused while a parser builds a large tree -----------------------------
+
+
+@contextlib.contextmanager
+def _collections() -> Iterator[list[int]]:
+    """The generation of every cycle collection the block runs."""
+    found: list[int] = []
+
+    def callback(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            found.append(info["generation"])
+
+    gc.callbacks.append(callback)
+    try:
+        yield found
+    finally:
+        gc.callbacks.remove(callback)
+
+
+def test_parsing_a_large_stylesheet_or_manifest_runs_no_cycle_collection(tmp_path: Path) -> None:
+    # Each collection walks the tree built so far: run often during a parse, it makes the parse
+    # cost more than its length.
+    stylesheet = "".join(f".r{n} {{ background: url(../img/{n % 50}.svg) }}\n" for n in range(20_000))
+    entry = {"digest": "0123456789abcdef", "integrity": "sha384-" + "A" * 64, "size": 1, "query": ""}
+    files = {f"{n}.png": {**entry, "path": f"{n}.0123456789abcdef.png"} for n in range(20_000)}
+    (tmp_path / "m.json").write_text(json.dumps({"format": 1, "bundles": {}, "files": {"static": files}}))
+    assert gc.isenabled()
+    with _collections() as during:
+        assert len(find_references(stylesheet)) == 20_000
+        assert len(manifest.load(str(tmp_path / "m.json")).files["static"]) == 20_000
+    # A few young-generation collections before and after the parse itself, none of the old ones.
+    assert len(during) < 5 and max(during, default=0) == 0, during
+    assert gc.isenabled()  # and it runs again afterwards
+
+
+def test_the_collector_resumes_as_it_was_after_nested_and_concurrent_pauses() -> None:
+    with collector_paused():
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer block still runs
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()
+    started, release = threading.Barrier(9), threading.Event()
+
+    def pause() -> None:
+        with collector_paused():
+            started.wait()
+            release.wait()
+
+    threads = [threading.Thread(target=pause) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    started.wait()
+    assert not gc.isenabled()
+    release.set()
+    for thread in threads:
+        thread.join()
+    assert gc.isenabled()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from ..errors import BUILD_HINT, ManifestError
+from .collector import collector_paused
 from .files import write_atomic
 
 FORMAT = 1
@@ -145,7 +146,8 @@ def _from_json(path: str, doc: str | bytes) -> ManifestData:
     # Static entries become StaticFiles as the parser meets them (object_hook), so that a
     # million parsed dicts never live beside the million tuples made from them (issue 24).
     try:
-        return _parse(json.loads(doc, object_hook=_static_hook))
+        with collector_paused():  # a tuple per entry, no cycles (collector.py)
+            return _parse(json.loads(doc, object_hook=_static_hook))
     except (ValueError, TypeError, KeyError) as exc:
         raise _corrupt(path, exc) from exc
 
