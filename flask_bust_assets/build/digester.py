@@ -342,19 +342,25 @@ class Digester:
         deps: list[Stamp] = []
         references: list[DigestedFile] = []
         output = self.locate(os.path.join(output_dir, "x"))
+        from_url = url_of(output[0], output[1]).rsplit("/", 1)[0] + "/" if output is not None else ""
+        # Each path written is resolved once per rewrite (its real path, a stat of every file it
+        # depends on): a stylesheet naming one sprite 100,000 times pays for one (issue 24).
+        # Unresolved ones are not remembered, so that each is told with its own line.
+        resolved: dict[str, tuple[DigestedFile, str]] = {}
 
         def replace(ref: cssurls.Reference) -> str | None:
-            target = self._targets.resolve(ref, source, self._stack, missing)
-            if target is None:
-                return None
-            digested = self._file(target, for_bundle)
-            references.append(digested)
-            self._queue(digested)
-            deps.extend(self._memo[os.path.realpath(target)][0])
-            if output is None:  # an output outside every root: link by root-relative URL
-                return ref.replace_with(url_of(digested.root, digested.path), digested.query)
-            from_url = url_of(output[0], output[1]).rsplit("/", 1)[0] + "/"
-            return ref.replace_with(relative_url(from_url, url_of(digested.root, digested.path)), digested.query)
+            known = resolved.get(ref.path)
+            if known is None:
+                target = self._targets.resolve(ref, source, self._stack, missing)
+                if target is None:
+                    return None
+                digested = self._file(target, for_bundle)
+                references.append(digested)
+                self._queue(digested)
+                deps.extend(self._memo[os.path.realpath(target)][0])
+                url = url_of(digested.root, digested.path)  # an output outside every root: root-relative
+                known = resolved[ref.path] = (digested, relative_url(from_url, url) if output is not None else url)
+            return ref.replace_with(known[1], known[0].query)
 
         rewritten, edits = cssurls.rewrite(text, found, replace)
         if edits:  # the minifier that may follow finds what to protect without tokenising again

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from ..errors import BUILD_HINT, ManifestError
+from .collector import collector_paused
 from .files import write_atomic
 from .names import fit, shown, why_unfit
 
@@ -116,23 +117,44 @@ class ManifestData:
 
 def load(path: str) -> ManifestData:
     """Read the manifest at ``path``; raise ManifestError naming it if absent or corrupt."""
-    return load_with_bytes(path)[0]
+    raw = _read(path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _corrupt(path, exc) from exc
+    del raw  # a million entries' bytes (200 MB) need not live beside the entries made from them
+    return _from_json(path, text)
 
 
 def load_with_bytes(path: str) -> tuple[ManifestData, bytes]:
     """The manifest at ``path`` and the bytes it was read from: a snapshot that a build
     replacing the file meanwhile cannot change (publish uploads exactly what it read)."""
+    raw = _read(path)
+    return _from_json(path, raw), raw
+
+
+def _read(path: str) -> bytes:
     try:
         with open(path, "rb") as handle:
-            raw = handle.read()
+            return handle.read()
     except FileNotFoundError:
         raise ManifestError(f"No manifest at {path}. {BUILD_HINT}") from None
     except OSError as exc:
         raise ManifestError(f"Cannot read the manifest {path}: {exc.strerror}.") from exc
+
+
+def _from_json(path: str, doc: str | bytes) -> ManifestData:
+    # Static entries become StaticFiles as the parser meets them (object_hook), so that a
+    # million parsed dicts never live beside the million tuples made from them (issue 24).
     try:
-        return _parse(json.loads(raw)), raw
+        with collector_paused():  # a tuple per entry, no cycles (collector.py)
+            return _parse(json.loads(doc, object_hook=_static_hook))
     except (ValueError, TypeError, KeyError) as exc:
-        raise ManifestError(f"The manifest {path} is corrupt ({exc}). {BUILD_HINT}") from exc
+        raise _corrupt(path, exc) from exc
+
+
+def _corrupt(path: str, exc: Exception) -> ManifestError:
+    return ManifestError(f"The manifest {path} is corrupt ({exc}). {BUILD_HINT}")
 
 
 def save(path: str, data: ManifestData) -> bool:
@@ -160,13 +182,15 @@ def _parse(doc: Any) -> ManifestData:
         if not isinstance(outputs, list):
             raise ValueError(f"bundles.{name} is {_kind(outputs)}, not a list")
         bundles[name] = tuple(
-            BundleOutput(**_entry(out, f"bundles.{name}[{i}]", BUNDLE_FIELDS, missing=True))
+            BundleOutput(**_entry(_undone(out), f"bundles.{name}[{i}]", BUNDLE_FIELDS, missing=True))
             for i, out in enumerate(outputs)
         )
     files: dict[str, dict[str, StaticFile]] = {}
     for endpoint, entries in _mapping(doc.get("files", {}), "files").items():
         files[endpoint] = {
-            logical: _static_entry(entry) or StaticFile(**_entry(entry, f"files.{endpoint}.{logical}", STATIC_FIELDS))
+            logical: entry
+            if type(entry) is StaticFile
+            else StaticFile(**_entry(entry, f"files.{endpoint}.{logical}", STATIC_FIELDS))
             for logical, entry in _mapping(entries, f"files.{endpoint}").items()
         }
     modules = {
@@ -222,6 +246,16 @@ def _static_entry(entry: Any) -> StaticFile | None:
     ):
         return StaticFile(path, entry["digest"], integrity, entry["size"], entry["query"])
     return None
+
+
+def _static_hook(value: dict[str, Any]) -> Any:
+    """What json.loads makes of an object: a StaticFile if it is a static entry as a build writes it."""
+    return _static_entry(value) or value
+
+
+def _undone(value: Any) -> Any:
+    """An object the hook took for a static entry where another kind belongs, as the object it was."""
+    return value._asdict() if type(value) is StaticFile else value
 
 
 def _mapping(value: Any, field: str) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
+from ..core.collector import collector_paused
 from . import tokens as csstokens
 from .tokens import Span
 
@@ -75,26 +76,27 @@ def _scan(text: str) -> tuple[tuple[Reference, ...], tuple[Span, ...]]:
     spans: list[Span] = []
     inside_until = -1
     previous = None
-    for node, parent in csstokens.walk(csstokens.tokens(text)):
-        if csstokens.is_protected(node) and offsets.start(node) >= inside_until:
+    with collector_paused():  # a token per few bytes, all alive until the walk ends (core/collector.py)
+        for node, parent in csstokens.walk(csstokens.tokens(text)):
+            if csstokens.is_protected(node) and offsets.start(node) >= inside_until:
+                start, end = offsets.span(node)
+                spans.append((start, end, node.type == "comment"))
+                inside_until = end
+            value = None
+            if node.type == "url":
+                value, kind = node.value, "url"
+            elif node.type == "string" and (
+                (parent is not None and parent.lower_name in ({"url"} | _IMAGE_SETS))
+                or (previous is not None and previous.type == "at-keyword" and previous.lower_value == "import")
+            ):
+                value, kind = node.value, "string"
+            if node.type not in ("whitespace", "comment"):
+                previous = node
+            if value is None or not is_file_reference(value):
+                continue
             start, end = offsets.span(node)
-            spans.append((start, end, node.type == "comment"))
-            inside_until = end
-        value = None
-        if node.type == "url":
-            value, kind = node.value, "url"
-        elif node.type == "string" and (
-            (parent is not None and parent.lower_name in ({"url"} | _IMAGE_SETS))
-            or (previous is not None and previous.type == "at-keyword" and previous.lower_value == "import")
-        ):
-            value, kind = node.value, "string"
-        if node.type not in ("whitespace", "comment"):
-            previous = node
-        if value is None or not is_file_reference(value):
-            continue
-        start, end = offsets.span(node)
-        path, tail = _split_tail(value.strip())
-        found.append(Reference(start, end, node.source_line, kind, unquote(path), tail))
+            path, tail = _split_tail(value.strip())
+            found.append(Reference(start, end, node.source_line, kind, unquote(path), tail))
     return tuple(found), tuple(spans)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.imports import installed
+from . import pieces
 from .javascript import tree
 from .parameters import restore_parameters
 from .protect import free_prefix
@@ -63,7 +64,7 @@ def minify_renaming(text: str) -> Renamed:
     year = syntax_year(root)
     found = hazards(root)
     if not found:
-        return Renamed(_trusted(text, year))
+        return Renamed(*_in_pieces(text, root, year))
     data, pieces, last = text.encode("utf-8"), [], 0
     for function in renamable_functions(root):
         source = data[function.start_byte : function.end_byte].decode("utf-8")
@@ -81,6 +82,32 @@ def _run(text: str, year: int) -> str:
             return str(engine.string("application/javascript", text))
         except engine.MinifyError as exc:
             raise Untrusted(f"tdewolff-minify failed ({exc})") from None
+
+
+def _in_pieces(text: str, root: Any, year: int) -> tuple[str, str | None]:
+    """``text`` minified whole, or in pieces of top-level statements when it holds many names
+    (pieces.py); and why a statement was left for whitespace removal, if one was (too many names)."""
+    data = text.encode("utf-8")
+    spans = pieces.spans(data, root)
+    prologue = pieces.prologue(data, root) if len(spans) > 1 else ""
+    head = _run(prologue, year) + ";" if prologue else ""
+    small = len(spans) == 1 and pieces.distinct_words(data) <= pieces.PIECE_WORDS  # most files
+    minified, kept = [], None
+    for n, (start, end) in enumerate(spans):
+        piece = data[start:end].decode("utf-8")
+        if not small and pieces.distinct_words(data[start:end]) > pieces.STATEMENT_WORDS:
+            minified.append(piece)  # one scope of that many names would cost minutes
+            kept = kept or pieces.too_many_names(data, start)
+            continue
+        if n == 0 or not head:
+            minified.append(_trusted(piece, year))
+            continue
+        # The prologue applies to the whole file: each piece is minified under it, then it is taken off.
+        out = _trusted(f"{prologue}\n{piece}", year)
+        if not out.startswith(head):
+            raise Untrusted("tdewolff-minify changed the directive prologue of a piece")
+        minified.append(out[len(head) :])
+    return (minified[0] if len(minified) == 1 else pieces.join(minified)), kept
 
 
 def _trusted(text: str, year: int) -> str:

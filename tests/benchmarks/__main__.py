@@ -1,6 +1,6 @@
 """Benchmarks, ours beside the baselines, in one run: medians and ratios.
 
-    python -m tests.benchmarks [render|build|serve|scale|js|first_visit|partials|realapps|vendored ...] [--quick]
+    python -m tests.benchmarks [render|build|serve|scale|js|first_visit|partials|realapps|vendored|linear ...] [--quick]
 
 Needs what the test suite needs (the venv from `bash .ci/test`, and npm for the
 build benchmark's real libraries, fetched once into .cache/ with `npm pack`).
@@ -13,7 +13,7 @@ import argparse
 import os
 import platform
 
-from . import build, first_visit, js_engines, partials, realapps, render, scale, serve, vendored
+from . import build, first_visit, js_engines, linear, partials, realapps, render, scale, serve, vendored
 
 SECTIONS = {
     "render": render.main,
@@ -25,6 +25,7 @@ SECTIONS = {
     "partials": partials.main,
     "realapps": realapps.main,
     "vendored": vendored.main,
+    "linear": linear.main,
 }
 
 
