@@ -27,6 +27,7 @@ from ..errors import BuildError, BustAssetsError, BustAssetsWarning, LinkWarning
 from . import sourcemaps
 from .compile_errors import compile_error
 from .digester import Digester
+from .joins import joining_filters
 from .linked import link_hint, link_missing, link_source
 from .locations import check_inside_root, check_manifest_name, check_output_name, output_location
 from .partials import leaf_partials
@@ -255,7 +256,7 @@ def _built_file(
     partials = leaf_partials(leaf, ctx, extra_filters)  # stamped before they are read
     result.stamps.extend(partials.stamps)
     try:
-        built = build_leaf(leaf, ctx, extra_filters, partials.key)
+        built = build_leaf(leaf, ctx, joining_filters(leaf, extra_filters, leaf.output), partials.key)
     except (FilterError, ValueError) as exc:  # libsass raises a ValueError of its own
         raise compile_error(exc, sources, partials.missing, bundle=name) from None
     # A source's map no longer describes the merged, filtered output: never point at it.

@@ -60,7 +60,7 @@ def find_references(text: str) -> list[Reference]:
 
 def protected_spans(text: str) -> tuple[Span, ...]:
     """Where normalised ``text`` has what minifiers must not touch (strings, url(), math
-    functions, ``/*!`` comments): (start, end, is a comment), outermost only, in order."""
+    functions, comments): (start, end, is a comment), outermost only, in order."""
     return _scan(text)[1]
 
 

@@ -37,9 +37,15 @@ Span = tuple[int, int, bool]  # (start, end) of a construct minifiers must not t
 
 
 def is_protected(node: Any) -> bool:
-    """Strings, url tokens, the functions above and ``/*!`` licence comments."""
+    """Strings, url tokens, the functions above and comments.
+
+    Every comment, not only ``/*!`` licences: engines turn a comment into a space
+    (``.a/**/.b`` becomes the descendant selector ``.a .b``) or into nothing
+    (``a/**/b`` becomes the type selector ``ab``), so protect_css decides what
+    each becomes before any engine sees it.
+    """
     if node.type == "comment":
-        return bool(node.value.startswith("!"))
+        return True
     return node.type in ("string", "url") or (node.type == "function" and node.lower_name in PROTECTED_FUNCTIONS)
 
 

@@ -66,7 +66,8 @@ CARRIED_MAX = 8
 
 
 def protect_css(text: str, *, keep_licence: bool) -> Protected:
-    """Replace strings, url(), math functions and ``/*!`` comments (dropped unless kept).
+    """Replace strings, url(), math functions and ``/*!`` comments (dropped unless kept);
+    drop every other comment where that joins no tokens, else keep it as ``/**/``.
 
     The text is spliced, not re-serialised, so everything else reaches the
     engine byte for byte.
@@ -81,15 +82,37 @@ def protect_css(text: str, *, keep_licence: bool) -> Protected:
     cursor = 0
     for start, end, comment in spans:
         pieces.append(text[cursor:start])
-        if comment and not keep_licence:
-            pieces.append(" ")
-        else:
+        original = text[start:end]
+        if comment and not (keep_licence and original.startswith("/*!")):
+            original = _comment_becomes(text, start, end)
+        if original:
             pieces.append(f'"{protected.prefix}{len(protected.originals)}__"')
-            protected.originals.append(text[start:end])
+            protected.originals.append(original)
         cursor = end
     pieces.append(text[cursor:])
     protected.text = "".join(pieces)
     return protected
+
+
+# A comment separates tokens without being whitespace: `.a/**/.b` is the compound `.a.b`,
+# `a/**/b` two type selectors with no combinator (an invalid selector), not `ab`. Removing it
+# is safe where the character before it never joins what follows (whitespace stays
+# whitespace, `{` is `{`), or the character after it never joins what precedes, given the
+# character before (`1/**/.5` is two numbers, `1.5` one; `-/**/->` is not `-->`; `~/**/=` is
+# not Chromium's `~=` token). Elsewhere it stays, as `/**/`.
+_ENDS_TOKEN = frozenset(" \t\n{}[]();,:\"'>%")
+_STARTS_TOKEN = {char: "" for char in " \t\n{}[]);,:\"'#~"} | {".": "0123456789+-", ">": "-", "!": "<", "*": "/"}
+
+
+def _comment_becomes(text: str, start: int, end: int) -> str:
+    """What the comment at ``text[start:end]`` becomes: nothing, or ``/**/`` if tokens would join."""
+    if start == 0 or end >= len(text):
+        return ""
+    before, after = text[start - 1], text[end]
+    joins = _STARTS_TOKEN.get(after)
+    if before in _ENDS_TOKEN or (joins is not None and before not in joins):
+        return ""
+    return "/**/"
 
 
 def css_spans(text: str) -> tuple[Span, ...]:
