@@ -52,10 +52,16 @@ JS_ENGINES: dict[str, Engine] = {
 # What cssmin 0.2.0 still corrupts once strings, url() and math are protected:
 # "not (" / "or (" become function tokens "not(" / "or(", and zero lengths or
 # percentages lose their unit where the unit matters (custom properties, flex-basis).
+_CHANNEL = r"\s*0*(?:25[0-5]|2[0-4]\d|1?\d?\d)\s*"
 _CSSMIN_HAZARDS = (
     (re.compile(r"\b(?:not|or)\s+\("), "a 'not (' or 'or (' condition"),
     (re.compile(r"--[\w-]+\s*:[^;{}]*(?<![\w.])0+(?:\.0+)?(?:%|[a-zA-Z]+)"), "a zero length in a custom property"),
     (re.compile(r":[^;{}]*(?<![\w.#-])0+(?:\.0+)?%"), "a zero percentage"),
+    # Inside a block (@media, nesting) it drops the space of "a :hover", a descendant combinator.
+    (re.compile(r"\{[^{};]*[^\s{};,>+~(:]\s+:[^;{}]*\{"), "a descendant combinator before a pseudo-class"),
+    # rgb(0 0 255) crashes it; rgb(300,0,0) becomes the invalid #12c0000: only three
+    # comma-separated channels of 0 to 255 make a hex colour.
+    (re.compile(rf"rgb\s*\((?!{_CHANNEL},{_CHANNEL},{_CHANNEL}\))[0-9,\s]+\)"), "an rgb() colour it cannot convert"),
 )
 
 
@@ -159,6 +165,8 @@ def _run(
         return restore(run_engine(protected_text, keep_licence))
     except ProtectionError as exc:
         return _unminified(original, source, f"{engine} mangled it ({exc})")
+    except (ValueError, TypeError) as exc:  # an engine's own crash is no fault of the source
+        return _unminified(original, source, f"{engine} failed on it ({type(exc).__name__}: {exc})")
 
 
 def _unminified(text: str, source: str, why: str) -> str:

@@ -39,6 +39,11 @@ CSS_HAZARDS = {
     "media-or": ("@media (min-width:1px) or (max-width:2px){a{b:c}}", "or (max-width:2px)"),
     "supports-not": ("@supports not (display:grid){a{b:c}}", "not (display:grid)"),
     "escaped-string": ('a:before{content:"\\201C"}', '"\\201C"'),
+    # cssmin: "a :hover" inside @media becomes "a:hover"
+    "descendant-pseudo-in-block": ("@media screen{a :hover{color:red}}", "a :hover"),
+    # cssmin: rgb(0 0 255) raises a ValueError, rgb(300,0,0) becomes the invalid #12c0000
+    "rgb-spaces": ("a{color:rgb(0 0 255)}", "rgb(0 0 255)"),
+    "rgb-over-255": ("a{color:rgb(300,0,0)}", "rgb(300,0,0)"),
 }
 
 JS_HAZARDS = {
