@@ -26,27 +26,15 @@ from flask_bust_assets.minify.engines import CSS_ENGINES
 from flask_bust_assets.web import commands
 
 from ..helpers import GEN, MANIFEST, make_app, write
+from .cssom import Pages
 
-ORIGIN = "http://css.test"
 IMPORTED = "i{color:rgb(0, 128, 0)}"  # what @import url(one.css) brings in
 BODY = (
     '<div id="x" class="a b" data-k="1"><p class="c">one <span class="a">two</span></p>'
     '<span class="b">three</span><i>four</i></div><p class="a">five</p><svg><a class="a"></a></svg>'
 )
-ELEMENTS = ["#x", "#x > p", "p.c", "span.a", "span.b", "i", "body > p", "svg a"]
+ELEMENTS = "#x, #x > p, p.c, span.a, span.b, i, body > p, svg a"
 PROPERTIES = ["color", "background-color", "margin-top", "margin-left", "width", "font-weight", "display", "--v"]
-CSSOM = """([elements, properties]) => {
-  // An @import by what it brings in: bust_cssurls points it at a digested copy.
-  const text = r => r instanceof CSSImportRule
-    ? ['@import', r.layerName, r.media.mediaText, r.styleSheet && [...r.styleSheet.cssRules].map(text)]
-    : r.cssText;
-  const rules = [...document.styleSheets].flatMap(s => [...s.cssRules].map(text));
-  const styles = elements.map(q => {
-    const e = document.querySelector(q), s = getComputedStyle(e), b = getComputedStyle(e, '::before');
-    return [q, ...properties.map(p => s.getPropertyValue(p)), b.content];
-  });
-  return {rules, styles};
-}"""
 
 PARTS = ["p", "span", "i", "*", ".a", ".b", ".c", "#x", "[data-k]", ":first-child", ":hover", "::before", ":not(.c)"]
 # What may stand between two parts of a selector: nothing, comments, combinators, both.
@@ -140,33 +128,16 @@ def build(files: list[str], filters: str, engine: str) -> str:
         return (root / GEN / entry["path"]).read_text(encoding="utf-8")
 
 
-class Pages:
-    """Stylesheets served from one origin, and the CSSOM of a page linking some of them."""
+def imported(path: str) -> str | None:
+    """one.css, as written or digested, from any folder (without bust_cssurls the bundle's
+    @import points from gen/)."""
+    return IMPORTED if path.rpartition("/")[2].startswith("one.") else None
 
-    def __init__(self, page: Any) -> None:
-        self.page = page
-        self.files: dict[str, str] = {}
-        page.route(f"{ORIGIN}/**", self._serve)
 
-    def _serve(self, route: Any) -> None:
-        path = route.request.url[len(ORIGIN) + 1 :]
-        if path == "page.html":
-            route.fulfill(body=self.html, content_type="text/html")
-        elif path in self.files:
-            route.fulfill(body=self.files[path], content_type="text/css")
-        elif path.rpartition("/")[2].startswith("one."):  # as written or digested, from any folder
-            route.fulfill(body=IMPORTED, content_type="text/css")
-        else:
-            route.fulfill(status=404, body="")
-
-    def cssom(self, sheets: list[str], folder: str = "css") -> Any:
-        """The CSSOM of a page linking ``sheets`` from ``folder`` (gen/ for a bundle: its
-        references point from there), one after another."""
-        self.files = {f"{folder}/s{i}.css": text for i, text in enumerate(sheets)}
-        links = "".join(f'<link rel="stylesheet" href="{name}">' for name in self.files)
-        self.html = f"<!doctype html><html><head>{links}</head><body>{BODY}</body></html>"
-        self.page.goto(f"{ORIGIN}/page.html", wait_until="load")
-        return self.page.evaluate(CSSOM, [ELEMENTS, PROPERTIES])
+def cssom(pages: Pages, sheets: list[str], folder: str = "css") -> Any:
+    """What Chromium makes of ``sheets`` linked one after another from ``folder``."""
+    links = {f"{folder}/s{i}.css": text for i, text in enumerate(sheets)}
+    return pages.snapshot(links, ELEMENTS, PROPERTIES)
 
 
 @pytest.mark.parametrize(
@@ -174,12 +145,12 @@ class Pages:
 )
 def test_a_bundle_has_the_cssom_of_its_files_linked_one_after_another(browser: Any, filters: str, engine: str) -> None:
     context = browser.new_context()
-    pages = Pages(context.new_page())
+    pages = Pages(context.new_page(), BODY, imported)
 
     @settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
     @given(bundles())
     def same_cssom(files: list[str]) -> None:
-        assert pages.cssom([build(files, filters, engine)], folder="gen") == pages.cssom(files)
+        assert cssom(pages, [build(files, filters, engine)], folder="gen") == cssom(pages, files)
 
     try:
         same_cssom()
@@ -191,9 +162,9 @@ def test_the_comparison_sees_a_swallowed_rule(browser: Any) -> None:
     """What the test above compares tells the bundles of old webassets joins from the files."""
     context = browser.new_context()
     try:
-        pages = Pages(context.new_page())
+        pages = Pages(context.new_page(), BODY, imported)
         files = ["@layer reset, base", "span.b{color:red}"]
-        assert pages.cssom(["\n".join(files)]) != pages.cssom(files)
-        assert pages.cssom([".a/**/.b{color:red}"]) != pages.cssom([".a .b{color:red}"])
+        assert cssom(pages, ["\n".join(files)]) != cssom(pages, files)
+        assert cssom(pages, [".a/**/.b{color:red}"]) != cssom(pages, [".a .b{color:red}"])
     finally:
         context.close()
