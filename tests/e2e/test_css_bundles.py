@@ -7,7 +7,7 @@ preludes, and files that end left open (an ``@layer``/``@import`` without its
 stray ``;``). Each bundle is built by a real app through ``bust_cssurls,bust_cssmin``
 with every CSS engine, and with no filter (the join alone); Chromium loads the
 files as separate ``<link>`` elements and the output as one, and must report
-the same rules (``cssText``) and the same computed styles.
+the same rules and the same computed styles (tests/e2e/cssom.py).
 """
 
 from __future__ import annotations
