@@ -87,3 +87,16 @@ def test_a_bundle_of_closed_files_is_joined_as_before(tmp_path: Path) -> None:
     write(tmp_path, "static/css/b.css", NEXT)
     css = build_bundle(tmp_path, Bundle("css/a.css", "css/b.css", output="gen/site.%(version)s.css"))
     assert css == "@layer reset, base;\na{color:red}\n\n" + NEXT
+
+
+def test_an_import_after_another_files_rules_is_named_in_a_warning(tmp_path: Path) -> None:
+    write(tmp_path, "static/css/a.css", "a{color:red}")
+    write(tmp_path, "static/css/b.css", "@import url(one.css);\n" + NEXT)
+    write(tmp_path, "static/css/one.css", "i{color:green}")
+    app, assets = make_app(tmp_path)
+    assets.register("css", Bundle("css/a.css", "css/b.css", filters="bust_cssurls", output="gen/site.%(version)s.css"))
+    with app.app_context():
+        report = commands.build(app.extensions["bust_assets"])
+    (result,) = report.results
+    assert not report.failed
+    assert [w for w in result.warnings if "b.css: its @import follows the rules of the files before it" in w]

@@ -11,12 +11,14 @@ see the joined text.
 
 from __future__ import annotations
 
+import warnings
 from typing import IO, Any
 
 from webassets import Bundle
 from webassets.filter import Filter
 
 from ..css import joins
+from ..errors import BustAssetsWarning
 
 
 class JoinCSS(Filter):  # type: ignore[misc]
@@ -26,8 +28,17 @@ class JoinCSS(Filter):  # type: ignore[misc]
     max_debug_level = "merge"  # ASSETS_DEBUG = "merge" joins files too
 
     def concat(self, out: IO[str], hunks: list[tuple[Any, dict[str, Any]]], **kw: Any) -> None:
-        """Write the hunks (each a source after its input filters) joined."""
-        out.write(joins.join([hunk.data() for hunk, _ in hunks]))
+        """Write the hunks (each a source after its input filters) joined; warn, naming the
+        file, of what no join can keep (an @import after another file's rules)."""
+        joined, misplaced = joins.bundle([hunk.data() for hunk, _ in hunks])
+        for index, what in misplaced:
+            source = hunks[index][1].get("source_path") or "a nested bundle"
+            warnings.warn(
+                f"{source}: {what} in the bundle; put that file first, or give it a bundle of its own",
+                BustAssetsWarning,
+                stacklevel=2,
+            )
+        out.write(joined)
 
 
 def joining_filters(leaf: Bundle, extra_filters: Any, output: str) -> list[Any]:

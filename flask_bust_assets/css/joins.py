@@ -20,7 +20,12 @@ import re
 _INTERESTING = re.compile(r"""/\*|["'{}()\[\];\\]|(?<![\w\-\\\u0080-\U0010ffff])url\((?=[ \t\n]*[^"' \t\n])""", re.I)
 _SPACE = re.compile(r"[ \t\n\r\f]*")
 _AT_RULE = re.compile(r"@-?(?:[a-zA-Z_\u0080-\U0010ffff]|-|\\[^\n])")
+_AT_KEYWORD = re.compile(r"@([-\w]*)")
+_DEFAULT_NAMESPACE = re.compile(r"@namespace[ \t\n]*(?:url\(|[\"'])", re.I)
 _CLOSERS = {"{": "}", "(": ")", "[": "]"}
+# What may come before an @import (a @layer statement has no block), and before a @namespace.
+_BEFORE_IMPORT = frozenset({"charset;", "import;", "layer;"})
+_BEFORE_NAMESPACE = _BEFORE_IMPORT | {"namespace;"}
 
 
 def closed(text: str) -> str:
@@ -31,17 +36,48 @@ def closed(text: str) -> str:
 
 def join(texts: list[str], separator: str = "\n") -> str:
     """The stylesheets ``texts`` as one, each closed before the next begins."""
-    return separator.join([closed(text) for text in texts[:-1]] + texts[-1:])
+    return bundle(texts, separator)[0]
+
+
+def bundle(texts: list[str], separator: str = "\n") -> tuple[str, list[tuple[int, str]]]:
+    """``join(texts)``, and what in it no join can keep: (index of the file, what).
+
+    An @import or @namespace is valid only before every other rule: a later file's
+    is ignored in the bundle once earlier files have rules, though the file alone
+    would apply it. A default @namespace applies to the files after it too.
+    """
+    endings = [_Ending(text) for text in texts]
+    joined = separator.join(
+        [text[: e.cut] + e.suffix for text, e in zip(texts[:-1], endings, strict=False)] + texts[-1:]
+    )
+    found: list[tuple[int, str]] = []
+    imports = namespaces = True  # still valid in the bundle
+    for index, ending in enumerate(endings):
+        alone_imports = alone_namespaces = True  # still valid in the file alone
+        for kind, start in ending.statements:
+            if kind == "import;" and alone_imports and not imports:
+                found.append((index, "its @import follows the rules of the files before it, so browsers ignore it"))
+            elif kind == "namespace;" and alone_namespaces and not namespaces:
+                found.append((index, "its @namespace follows the rules of the files before it, so browsers ignore it"))
+            if kind == "namespace;" and index < len(texts) - 1 and _DEFAULT_NAMESPACE.match(ending.text, start):
+                found.append((index, "its default @namespace applies to the files after it too"))
+            if kind not in _BEFORE_IMPORT:
+                alone_imports = imports = False
+            if kind not in _BEFORE_NAMESPACE:
+                alone_namespaces = namespaces = False
+    return joined, found
 
 
 class _Ending:
-    """Where ``text``'s last statement begins and what closes it: one pass over the text."""
+    """One pass over ``text``: its top-level statements, where its last begins and what closes it."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.stack: list[str] = []  # open brackets; a function's "(" counts as one
         self.statement = ""  # of the top-level statement under way: "", "at-rule" or "rule"
         self.start = 0  # where it began
+        # Each top-level statement: its at-keyword ("" for a rule; "import;" without a block), start.
+        self.statements: list[tuple[str, int]] = []
         self.cut = len(text)
         self.suffix = ""
         self._scan()
@@ -83,9 +119,16 @@ class _Ending:
             elif self.stack and token == _CLOSERS[self.stack[-1]]:
                 self.stack.pop()
                 if not self.stack and token == "}":
-                    self.statement = ""  # its block ended the statement
+                    self._ended(block=True)
             elif token == ";" and not self.stack and self.statement == "at-rule":
-                self.statement = ""
+                self._ended(block=False)
+
+    def _ended(self, *, block: bool) -> None:
+        keyword = ""
+        if self.statement == "at-rule":
+            keyword = _AT_KEYWORD.match(self.text, self.start).group(1).lower()  # type: ignore[union-attr]
+        self.statements.append((keyword if block else keyword + ";", self.start))
+        self.statement = ""
 
     def _next_statement(self, position: int) -> int:
         """Skip what lies between top-level statements; note where the next begins."""
@@ -147,10 +190,12 @@ class _Ending:
         """The end of the text: close the token under way (``closing``), then every block;
         then end an at-rule with ``;``, or cut a rule that never got its block."""
         # Closing a top-level block ends its statement; a "(" or "[" is in a prelude.
-        statement = "" if self.stack and self.stack[0] == "{" else self.statement
-        if statement == "rule":
+        block = bool(self.stack) and self.stack[0] == "{"
+        if self.statement == "rule" and not block:
             self.cut = self.start
             return
         self.suffix = closing + "".join(_CLOSERS[opener] for opener in reversed(self.stack))
-        if statement == "at-rule":
+        if self.statement == "at-rule" and not block:
             self.suffix += ";"
+        if self.statement:
+            self._ended(block=block)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from flask_bust_assets.css.joins import closed, join
+from flask_bust_assets.css.joins import bundle, closed, join
 
 ENDINGS = [
     # statements valid at the end of a file, without their final ";"
@@ -70,3 +70,25 @@ def test_each_file_is_closed_before_the_next_and_the_last_is_left_as_it_is() -> 
     assert join(["@layer reset, base", ".b{color:red}", "a{b:c"]) == "@layer reset, base;\n.b{color:red}\na{b:c"
     assert join(["a{"]) == "a{"
     assert join([]) == ""
+
+
+MISPLACED = [
+    (["a{}", "@import url(x.css);b{}"], [(1, "@import follows the rules")]),
+    (["@layer x{}", "@import url(x.css);"], [(1, "@import follows the rules")]),
+    (["a{}", "@namespace svg url(s);svg|a{}"], [(1, "@namespace follows the rules")]),
+    (["@namespace url(http://www.w3.org/2000/svg);", "a{}"], [(0, "default @namespace applies to the files after")]),
+    # valid in the bundle as in the file: only @charset, @import and @layer statements before
+    (["@import url(a.css)", "@import url(x.css);b{}"], []),
+    (["@charset 'x';@layer x;", "@import url(x.css);b{}"], []),
+    (["@import url(a.css);", "@namespace svg url(s);svg|a{}"], []),
+    # ignored in the file alone too: nothing a bundle changes
+    (["a{}", "b{}@import url(x.css);"], []),
+    (["@namespace svg url(s);", "a{}"], []),
+]
+
+
+@pytest.mark.parametrize(("texts", "expected"), MISPLACED)
+def test_what_no_join_can_keep_is_named_by_file(texts: list[str], expected: list[tuple[int, str]]) -> None:
+    found = bundle(texts)[1]
+    assert [index for index, _ in found] == [index for index, _ in expected]
+    assert all(part in what for (_, what), (_, part) in zip(found, expected, strict=True))
