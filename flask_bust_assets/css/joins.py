@@ -18,6 +18,8 @@ import re
 
 # What can change the state: comments, strings, url(, brackets, `;`, escapes.
 _INTERESTING = re.compile(r"""/\*|["'{}()\[\];\\]|(?<![\w\-\\\u0080-\U0010ffff])url\((?=[ \t\n]*[^"' \t\n])""", re.I)
+# Inside a block a ";" changes nothing: skipping them is most of the speed on real files.
+_IN_BLOCK = re.compile(_INTERESTING.pattern.replace(";", ""), re.I)
 _SPACE = re.compile(r"[ \t\n\r\f]*")
 _AT_RULE = re.compile(r"@-?(?:[a-zA-Z_\u0080-\U0010ffff]|-|\\[^\n])")
 _AT_KEYWORD = re.compile(r"@([-\w]*)")
@@ -89,7 +91,7 @@ class _Ending:
                 position = self._next_statement(position)
                 if position >= len(text):
                     return
-            match = _INTERESTING.search(text, position)
+            match = (_IN_BLOCK if self.stack else _INTERESTING).search(text, position)
             if match is None:
                 self._finish("")
                 return
