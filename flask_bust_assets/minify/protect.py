@@ -109,6 +109,11 @@ def _comment_becomes(text: str, start: int, end: int) -> str:
     if start == 0 or end >= len(text):
         return ""
     before, after = text[start - 1], text[end]
+    escape = start - 2
+    while escape >= 0 and text[escape] == "\\":
+        escape -= 1
+    if (start - 2 - escape) % 2:
+        before = "a"  # an escaped character, such as an escaped ">", is part of a name
     joins = _STARTS_TOKEN.get(after)
     if before in _ENDS_TOKEN or (joins is not None and before not in joins):
         return ""
