@@ -11,14 +11,12 @@ default engine on the same text, and the ratio.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 import warnings
-from collections.abc import Callable
 
 from flask_bust_assets.css import references
 from flask_bust_assets.css.joins import bundle
 from flask_bust_assets.minify.engines import minify_css
+from tests.benchmarks.engines import median_seconds
 from tests.helpers import npm_package
 
 INPUTS = {
@@ -27,15 +25,6 @@ INPUTS = {
     "bulma.css": ("bulma@1.0.2", "css/bulma.css"),
     "fontawesome all.css": ("@fortawesome/fontawesome-free@6.6.0", "css/all.css"),
 }
-
-
-def median_seconds(func: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def cold_minify(text: str) -> str:
@@ -52,8 +41,8 @@ def main() -> None:
     print(f"{'input':<20} {'bytes':>9} {'join s':>8} {'bust_cssmin s':>14} {'join / minify':>14}")
     for label, (spec, rel) in INPUTS.items():
         text = (npm_package(spec) / rel).read_text(encoding="utf-8")
-        join = median_seconds(lambda text=text: bundle([text, ""]), args.repeat)  # type: ignore[misc]
-        minify = median_seconds(lambda text=text: cold_minify(text), args.repeat)  # type: ignore[misc]
+        join = median_seconds(lambda text=text: bundle([text, ""])[0], args.repeat)[0]  # type: ignore[misc]
+        minify = median_seconds(lambda text=text: cold_minify(text), args.repeat)[0]  # type: ignore[misc]
         print(f"{label:<20} {len(text):>9,} {join:>8.3f} {minify:>14.3f} {join / minify:>14.2f}")
 
 
