@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from webassets.bundle import ContextWrapper
 
+from ..core.digest import VERSION_PLACEHOLDER
 from ..core.manifest import ManifestData
 from ..core.static import StaticRoot, locate
 from ..errors import BuildError
@@ -49,6 +50,8 @@ def check_output_name(output: str, contents: Any, name: str) -> None:
         problem = "names a folder, not a file"
     elif output.rsplit("/", 1)[-1].startswith("."):
         problem = "names a dot-file, which is never served"
+    elif VERSION_PLACEHOLDER in output and "%" in output.replace(VERSION_PLACEHOLDER, ""):
+        problem = "holds a % that is not part of %(version)s, which webassets cannot fill in (`%` formatting)"
     elif output in [c for c in contents if isinstance(c, str)]:
         problem = "is also one of its sources, and a build never writes over a source"
     if problem is not None:

@@ -76,9 +76,10 @@ def build_all(
         if progress:
             progress(name)
     by_name = {r.name: r for r in results}
-    for output, first, second in shared_outputs(env):
+    for output, first, second, theirs in shared_outputs(env):
+        spelt = f" (as {theirs!r})" if theirs != output else ""
         by_name[second].error = BuildError(
-            f"output {output!r} is bundle {first!r}'s too, and both would write one file; give each bundle "
+            f"output {output!r} is bundle {first!r}'s too{spelt}, and both would write one file; give each bundle "
             "an output of its own (or put %(version)s in both)",
             bundle=second,
         )

@@ -22,6 +22,10 @@ Checker = Callable[[str, Any], Any]
 
 # Header values go to the client as latin-1 bytes; CR/LF would split the header.
 _HEADER_VALUE = re.compile(r"[\x20-\x7e]+")
+# $HOME, ${SITE}: what a shell would expand and Python does not.
+_SHELL_VARIABLE = re.compile(r"\$(?:[A-Za-z_]\w*|\{[^}]*\})")
+# ASSETS_CACHE strings meaning a switch, from an environment variable or an INI file.
+_SWITCH_WORDS = frozenset({"true", "false", "none", "null", "yes", "no", "on", "off", "0", "1"})
 _ABSOLUTE_URL = re.compile(r"(?:https?:)?//[^/\s?#]+(?:/\S*)?", re.IGNORECASE)
 
 
@@ -49,13 +53,44 @@ def debug_flag(key: str, value: Any) -> bool | str:
     return flag(key, value)
 
 
+def _path_problem(value: Any) -> str | None:
+    """Why ``value`` is no usable path, or None. Python takes ``~/assets`` and
+    ``$HOME/assets`` literally (a folder named ``~`` beside the app), and which home
+    or variable was meant depends on who runs the build: refused, not guessed."""
+    if not isinstance(value, str) or not value or "\0" in value:
+        return "set it to a path, e.g. os.path.join(app.instance_path, 'assets')"
+    if value.startswith("~") or _SHELL_VARIABLE.search(value):
+        return (
+            "Python expands no ~ or $VARIABLE in a path (it would make a folder of that name): "
+            "use os.path.expanduser() or os.path.expandvars() on it in your config"
+        )
+    return None
+
+
 def path(key: str, value: Any) -> str:
-    """A file-system path (str or os.PathLike), not empty, no NUL."""
+    """A file-system path (str or os.PathLike), not empty, no NUL, nothing only a shell expands."""
     if isinstance(value, os.PathLike):
         value = os.fspath(value)
-    if not isinstance(value, str) or not value or "\0" in value:
-        raise _refuse(key, value, "set it to a path, e.g. os.path.join(app.instance_path, 'assets')")
-    return value
+    problem = _path_problem(value)
+    if problem is not None:
+        raise _refuse(key, value, problem)
+    return str(value)
+
+
+_LOAD_PATH_EXAMPLE = "use a list of folder paths, e.g. [os.path.join(app.root_path, 'assets')]"
+
+
+def paths(key: str, value: Any) -> tuple[str, ...]:
+    """ASSETS_LOAD_PATH: a list of folder paths (None or [] for none), each as ``path`` takes it."""
+    if value is None:
+        return ()
+    if isinstance(value, (list, tuple)):
+        items = [os.fspath(v) if isinstance(v, os.PathLike) else v for v in value]
+        wrong = next((v for v in items if _path_problem(v) is not None), None)
+        if wrong is None:
+            return tuple(items)
+        raise _refuse(key, value, f"{_LOAD_PATH_EXAMPLE}; of its items, {wrong!r}: {_path_problem(wrong)}")
+    raise _refuse(key, value, _LOAD_PATH_EXAMPLE)
 
 
 def optional_path(key: str, value: Any) -> str | None:
@@ -67,6 +102,9 @@ def cache(key: str, value: Any) -> Any:
     """ASSETS_CACHE: False or None (off), True (the instance folder), a folder path, or a webassets cache."""
     if value is None or isinstance(value, bool):
         return value
+    if isinstance(value, str) and value.strip().lower() in _SWITCH_WORDS:
+        note = " (a string, which webassets takes for a folder of that name)"
+        raise _refuse(key, value, "use False (no cache), True (the instance folder) or a folder path", note)
     if isinstance(value, (str, os.PathLike)):
         return path(key, value)
     if callable(getattr(value, "get", None)) and callable(getattr(value, "set", None)):
@@ -194,6 +232,7 @@ CHECKS: dict[str, Checker] = {
     "ASSETS_DEBUG": debug_flag,
     "ASSETS_CACHE": cache,
     "ASSETS_DIRECTORY": optional_path,
+    "ASSETS_LOAD_PATH": paths,
     "ASSETS_URL": text,
 }
 

@@ -24,6 +24,7 @@ from ..build.static import StaticPlan
 from ..build.template_bundles import TemplateBundle, collect
 from ..build.webassets_api import named_bundles
 from ..core import manifest
+from ..core.claims import claim_manifest
 from ..core.files import cannot_write
 from ..core.static import inside
 from ..errors import ConfigError, ManifestError
@@ -45,7 +46,9 @@ def build(state: BustState, progress: Callable[[str], None] | None = None) -> Bu
             f"ASSETS_CACHE is {settings.cache_folder}, where nothing can be written ({problem.strerror}); "
             "fix its permissions, point ASSETS_CACHE at a writable folder, or set ASSETS_CACHE = False."
         )
+    claimed = claim_manifest(settings.build.manifest_path, app=state.app.import_name, root=state.app.root_path)
     templates, warnings = template_bundles(state)
+    warnings[:0] = [claimed] if claimed else []
     with gc_paused():
         cache = BuildCache(settings.cache_folder)
         digester = state.start_build(cache.files)

@@ -1,0 +1,149 @@
+"""Names spelt in more than one way: bundle outputs that are one file, CDN URLs of names beyond ASCII.
+
+``./gen/x.css`` and ``gen/x.css`` are one file on disk, so two bundles with them
+collide as two bundles with the same spelling do. A published file's CDN URL
+must be the percent-encoding of the key publish uploaded it under, for every
+name (``données.txt``, ``100%.txt``, ``a b.txt``, ``c++.txt``), or the CDN answers 404.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from flask_assets import Bundle
+
+from flask_bust_assets.web import commands
+
+from .helpers import GEN, MANIFEST, make_app, run_flask, write
+from .s3 import env_with_credentials, moto_server, public_bucket
+
+SPELLINGS = ["./gen/site.css", "gen//site.css", "gen/./site.css", "gen/../gen/site.css", "gen/sub/../site.css"]
+
+
+@pytest.mark.parametrize("versioning", ["query", "filename"])
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_two_outputs_spelt_differently_for_one_file_are_refused_naming_both(
+    tmp_path: Path, spelling: str, versioning: str
+) -> None:
+    write(tmp_path, "static/css/a.css", "a { color: red }\n")
+    write(tmp_path, "static/css/b.css", "b { color: blue }\n")
+    app, assets = make_app(tmp_path, {"BUST_ASSETS_VERSIONING": versioning})
+    assets.register("first", Bundle("css/a.css", output="gen/site.css"))
+    assets.register("second", Bundle("css/b.css", output=spelling))
+    with app.app_context():
+        report = commands.build(app.extensions["bust_assets"])
+    (failed,) = report.failed
+    assert str(failed.error) == (
+        f"bundle 'second': output {spelling!r} is bundle 'first''s too (as 'gen/site.css'), and both would "
+        "write one file; give each bundle an output of its own (or put %(version)s in both)"
+    )
+    assert not (tmp_path / MANIFEST).exists()
+
+
+@pytest.mark.parametrize(
+    "output",
+    ["gen/100%.%(version)s.css", "gen/100%%.%(version)s.css", "gen/%s.%(version)s.css", "gen/%(name)s.%(version)s.css"],
+)
+def test_an_output_with_a_percent_sign_webassets_cannot_fill_is_one_line(tmp_path: Path, output: str) -> None:
+    write(tmp_path, "app.py", APP.format(output=output, config="{}"))
+    write(tmp_path, "static/css/a.css", "a { color: red }\n")
+    done = run_flask(tmp_path, "assets", "build")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert f"bundle 'css': output {output!r} holds a % that is not part of %(version)s" in done.stderr
+
+
+def test_an_output_without_a_placeholder_keeps_its_percent_sign_as_in_webassets(tmp_path: Path) -> None:
+    write(tmp_path, "static/css/a.css", "a { color: red }\n")
+    app, assets = make_app(tmp_path)
+    assets.register("css", Bundle("css/a.css", output="gen/100%.css"))
+    with app.app_context():
+        report = commands.build(app.extensions["bust_assets"])
+    assert report.ok
+    (written,) = (tmp_path / GEN / "gen").iterdir()
+    assert re.fullmatch(r"100%\.[0-9a-f]{16}\.css", written.name)
+    client = app.test_client()
+    with app.test_request_context():
+        url = app.jinja_env.from_string('{% assets "css" %}{{ ASSET_URL }}{% endassets %}').render()
+    assert client.get(url).data == b"a { color: red }\n"
+
+
+APP = """
+from flask import Flask, render_template_string
+from flask_bust_assets import Bundle, BustAssets
+
+app = Flask(__name__)
+app.config.update({config})
+assets = BustAssets(app)
+assets.register("css", Bundle("css/a.css", filters="bust_cssurls", output={output!r}))
+NAMES = ["données.txt", "100%.txt", "a b.txt", "c++.txt", "x#y.txt", "plain.txt"]
+
+
+@app.get("/")
+def index():
+    links = ['{{% assets "css" %}}{{{{ ASSET_URL }}}}{{% endassets %}}']
+    links += ["{{{{ url_for('static', filename=%r) }}}}" % name for name in NAMES]
+    return render_template_string(" ".join(links))
+"""
+
+NAMES = ["données.txt", "100%.txt", "a b.txt", "c++.txt", "x#y.txt", "plain.txt"]
+
+
+def test_cdn_urls_of_any_name_fetch_what_publish_uploaded(tmp_path: Path) -> None:
+    with moto_server() as endpoint:
+        public_bucket(endpoint, "cdn-names")
+        cdn = f"{endpoint}/cdn-names/site"  # the bucket, path-style: a CDN in front of it keeps the path
+        config = {
+            "BUST_ASSETS_S3_BUCKET": "cdn-names",
+            "BUST_ASSETS_S3_PREFIX": "site",
+            "BUST_ASSETS_S3_ENDPOINT_URL": endpoint,
+            "BUST_ASSETS_CDN_URL": cdn,
+        }
+        write(tmp_path, "app.py", APP.format(output="gen/café 1.%(version)s.css", config=repr(config)))
+        write(tmp_path, "static/css/a.css", 'a { background: url("../données.txt") }\n')
+        for name in NAMES:
+            write(tmp_path, f"static/{name}", f"the bytes of {name}\n")
+        env = env_with_credentials()
+        for command in (["assets", "build"], ["assets", "publish"]):
+            done = run_flask(tmp_path, *command, env=env)
+            assert done.returncode == 0, done.stdout + done.stderr
+        shutil.rmtree(tmp_path / "static")  # the app can no longer answer: only the CDN can
+        render = "from app import app; print(app.test_client().get('/').text)"
+        rendered = subprocess.run([sys.executable, "-c", render], cwd=tmp_path, env=env, capture_output=True, text=True)
+        urls = html.unescape(rendered.stdout).split()
+        assert len(urls) == len(NAMES) + 1
+        for url in urls:
+            assert url.startswith(cdn + "/static/"), url
+            with urllib.request.urlopen(url) as answer:  # 127.0.0.1
+                assert answer.status == 200, url
+                body = answer.read()
+            name = urllib.parse.unquote(url.rsplit("/", 1)[1])
+            source = re.sub(r"\.[0-9a-f]{16}\.", ".", name)
+            if source in NAMES:
+                assert body == f"the bytes of {source}\n".encode(), url
+            else:
+                assert b"url(" in body, url  # the bundle
+
+
+@pytest.mark.parametrize("spelling", ["./gen/site.%(version)s.css", "gen//site.%(version)s.css"])
+def test_a_template_bundle_spelling_a_registered_output_otherwise_is_refused(tmp_path: Path, spelling: str) -> None:
+    write(tmp_path, "app.py", APP.format(output="gen/site.%(version)s.css", config="{}"))
+    write(tmp_path, "static/css/a.css", "a { color: red }\n")
+    write(tmp_path, "static/css/b.css", "b { color: blue }\n")
+    tag = f'{{% assets "css/b.css", output="{spelling}" %}}{{{{ ASSET_URL }}}}{{% endassets %}}'
+    write(tmp_path, "templates/page.html", tag)
+    done = run_flask(tmp_path, "assets", "build")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert (
+        f"the {{% assets %}} tag at page.html line 1 writes output {spelling!r}, which the registered bundle "
+        "'css' writes too"
+    ) in done.stderr
+    assert not (tmp_path / MANIFEST).exists()
