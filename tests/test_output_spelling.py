@@ -18,12 +18,24 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask_assets import Bundle
 
+from flask_bust_assets import BustAssets
 from flask_bust_assets.web import commands
 
-from .helpers import GEN, MANIFEST, make_app, run_flask, write
+from .helpers import GEN, MANIFEST, OUT, http, make_app, run_flask, serve, write
 from .s3 import env_with_credentials, moto_server, public_bucket
+
+
+def only_failure(app: Flask, root: Path) -> str:
+    """The one error of a build that must fail, which then writes no manifest."""
+    with app.app_context():
+        report = commands.build(app.extensions["bust_assets"])
+    (failed,) = report.failed
+    assert not (root / MANIFEST).exists()
+    return str(failed.error)
+
 
 SPELLINGS = ["./gen/site.css", "gen//site.css", "gen/./site.css", "gen/../gen/site.css", "gen/sub/../site.css"]
 
@@ -38,14 +50,10 @@ def test_two_outputs_spelt_differently_for_one_file_are_refused_naming_both(
     app, assets = make_app(tmp_path, {"BUST_ASSETS_VERSIONING": versioning})
     assets.register("first", Bundle("css/a.css", output="gen/site.css"))
     assets.register("second", Bundle("css/b.css", output=spelling))
-    with app.app_context():
-        report = commands.build(app.extensions["bust_assets"])
-    (failed,) = report.failed
-    assert str(failed.error) == (
+    assert only_failure(app, tmp_path) == (
         f"bundle 'second': output {spelling!r} is bundle 'first''s too (as 'gen/site.css'), and both would "
         "write one file; give each bundle an output of its own (or put %(version)s in both)"
     )
-    assert not (tmp_path / MANIFEST).exists()
 
 
 @pytest.mark.parametrize(
@@ -147,3 +155,58 @@ def test_a_template_bundle_spelling_a_registered_output_otherwise_is_refused(tmp
         "'css' writes too"
     ) in done.stderr
     assert not (tmp_path / MANIFEST).exists()
+
+
+ASSETS_URL_OUTPUTS = [
+    "gen/a#1.%(version)s.css",
+    "gen/a#2.%(version)s.css",
+    "gen/x?y.css",
+    "gen/c:d.css",
+    "gen/café 1.css",
+]
+
+
+def assets_url_app(root: Path) -> Flask:
+    """An app whose bundles go under ASSETS_DIRECTORY / ASSETS_URL, webassets' own URL system."""
+    app, assets = make_app(root, {"ASSETS_DIRECTORY": str(root / "public"), "ASSETS_URL": "/public"})
+    for n, output in enumerate(ASSETS_URL_OUTPUTS):
+        write(root, f"static/css/{n}.css", f".n{n} {{ color: red }}\n")
+        assets.register(f"b{n}", Bundle(f"../static/css/{n}.css", output=output))
+    return app
+
+
+def test_assets_url_outputs_with_any_name_are_their_own_files_and_urls(tmp_path: Path) -> None:
+    # webassets joins ASSETS_URL and the name as written: "a#1.css" ended the path at "#", so both
+    # bundles were written to one file, public/gen/a, and each URL served whichever came last.
+    built = assets_url_app(tmp_path)
+    with built.app_context():
+        assert commands.build(built.extensions["bust_assets"]).ok
+    app = assets_url_app(tmp_path)  # a fresh production server, reading the manifest
+    written = [p for p in (tmp_path / OUT / "public").rglob("*") if p.is_file()]
+    assert len(written) == len(ASSETS_URL_OUTPUTS), written
+    with app.test_request_context():
+        urls = [app.jinja_env.from_string(f'{{% assets "b{n}" %}}{{{{ ASSET_URL }}}}{{% endassets %}}').render()
+                for n in range(len(ASSETS_URL_OUTPUTS))]  # fmt: skip
+    with serve(app) as base:
+        for n, url in enumerate(urls):
+            sent = urllib.parse.quote(urllib.parse.urldefrag(url).url, safe="/?=&%:")  # as a browser sends it
+            status, _, body = http(base, sent)
+            assert (status, body) == (200, f".n{n} {{ color: red }}\n".encode()), url
+
+
+@pytest.mark.parametrize(
+    "output", ["assets-manifest.json", "assets-manifest.history.json", "assets-manifest.json.lock"]
+)
+def test_an_output_where_the_manifest_lives_is_refused(tmp_path: Path, output: str) -> None:
+    # With static_url_path="" the static route's files go to the top of the output folder, beside the
+    # manifest: under query versioning an output keeps its name, and the manifest replaced its bytes.
+    write(tmp_path, "static/css/a.css", "a { color: red }\n")
+    app = Flask("site", root_path=str(tmp_path), instance_path=str(tmp_path / "instance"), static_url_path="")
+    app.config.update(TESTING=True, BUST_ASSETS_VERSIONING="query")
+    assets = BustAssets(app)
+    assets.register("css", Bundle("css/a.css", output=output))
+    assert only_failure(app, tmp_path) == (
+        f"bundle 'css': output {output!r} would be written at {tmp_path / OUT / output}, the manifest's own "
+        "file (its history and lock live beside it); give the bundle another output, e.g. "
+        "'gen/site.%(version)s.css'"
+    )

@@ -38,7 +38,8 @@ def index():
     return render_template_string('{{% assets "css" %}}{{{{ ASSET_URL }}}}{{% endassets %}}')
 """
 
-# (key, value a user writes by mistake): each is one ConfigError naming both, never a folder named "~".
+# (key, value a user writes by mistake): one ConfigError naming both; never a folder named "~" or a URL
+# with the file path after its query.
 WRONG = [
     ("BUST_ASSETS_OUTPUT_FOLDER", "~/assets"),
     ("BUST_ASSETS_OUTPUT_FOLDER", "$HOME/assets"),
@@ -52,6 +53,10 @@ WRONG = [
     ("ASSETS_LOAD_PATH", [5]),
     ("ASSETS_LOAD_PATH", "static"),
     ("ASSETS_LOAD_PATH", ["~/vendor"]),
+    ("BUST_ASSETS_CDN_URL", "https://cdn.example.com/site?sig=1"),  # the file's path would follow the query
+    ("BUST_ASSETS_CDN_URL", "https://cdn.example.com/site#top"),
+    ("BUST_ASSETS_CDN_URL", 'https://cdn.example.com/"onload="x'),
+    ("BUST_ASSETS_S3_ENDPOINT_URL", "http://127.0.0.1:9000/?region=x"),
 ]
 
 
@@ -63,7 +68,7 @@ def project(root: Path, **config: Any) -> Path:
 
 
 @pytest.mark.parametrize(("key", "value"), WRONG, ids=[f"{k}={v!r}" for k, v in WRONG])
-def test_a_path_python_would_take_literally_is_refused_naming_key_and_value(
+def test_a_value_taken_literally_or_broken_is_refused_naming_key_and_value(
     tmp_path: Path, key: str, value: Any
 ) -> None:
     app = Flask("app", root_path=str(tmp_path), instance_path=str(tmp_path / "instance"))
@@ -159,3 +164,38 @@ def test_a_linked_manifest_is_written_through_its_link_and_clean_keeps_what_it_n
     assert cleaned.returncode == 0, cleaned.stderr
     assert (tmp_path / OUT / "static" / css).is_file()  # what the shared manifest names stays
     assert shared.is_file() and (tmp_path / MANIFEST).is_symlink()
+
+
+@pytest.mark.parametrize("instance_relative", [False, True])
+def test_relative_paths_follow_the_folder_flask_reads_config_files_from(
+    tmp_path: Path, instance_relative: bool
+) -> None:
+    app = Flask(
+        "app", root_path=str(tmp_path), instance_path=str(tmp_path / "inst"), instance_relative_config=instance_relative
+    )
+    app.config.update(BUST_ASSETS_OUTPUT_FOLDER="out", BUST_ASSETS_MANIFEST="meta/m.json")
+    BustAssets(app)
+    found = read_settings(app).build
+    base = tmp_path / "inst" if instance_relative else tmp_path
+    assert (found.output_folder, found.manifest_path) == (str(base / "out"), str(base / "meta/m.json"))
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("BUST_ASSETS_OUTPUT_FOLDER", "afile"), ("BUST_ASSETS_MANIFEST", "afile/m.json")]
+)
+def test_a_folder_setting_naming_a_file_is_one_line(tmp_path: Path, key: str, value: str) -> None:
+    project(tmp_path, **{key: value})
+    write(tmp_path, "afile", "mine\n")
+    done = run_flask(tmp_path, "assets", "build")
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert f"cannot write {tmp_path / 'afile'}: File exists" in done.stderr
+    assert (tmp_path / "afile").read_text() == "mine\n"
+
+
+def test_a_manifest_setting_naming_a_folder_names_that_folder(tmp_path: Path) -> None:
+    project(tmp_path, BUST_ASSETS_MANIFEST="data")
+    write(tmp_path, "data/keep.txt", "mine\n")
+    done = run_flask(tmp_path, "assets", "build")
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert f"cannot write {tmp_path / 'data'}: Is a directory" in done.stderr  # not a temp file's name
+    assert (tmp_path / "data/keep.txt").read_text() == "mine\n"

@@ -21,6 +21,7 @@ from ..errors import BuildError, BustAssetsError
 from .bundle import BuildSettings, BundleResult, build_bundle, write_files
 from .clean import EXAMPLES, unrecorded
 from .digester import Digester
+from .locations import manifest_clash
 from .modules import manifest_entries
 from .reuse import BuildCache
 from .sources import shared_outputs
@@ -85,6 +86,10 @@ def build_all(
         )
     built, warnings, errors = build_template_bundles(env, templates, settings, digester, cache)
     results.extend(built)
+    for result in results:
+        clash = manifest_clash([b.abspath for b in result.files], settings.manifest_path)
+        if clash is not None and result.error is None:
+            result.error = BuildError(clash, bundle=result.name)
     scanned = scan(static)
     now = fingerprints(scanned, settings, static, [r.name for r in results])
     if not errors and nothing_changed(cache, now, results, settings):

@@ -34,7 +34,7 @@ def claim_manifest(path: str, *, app: str, root: str) -> str | None:
             f"BUST_ASSETS_OUTPUT_FOLDER holds the manifest {path} of app {before.get('app')!r} "
             f"(in {before.get('root')}), and app {app!r} (in {root}) would replace it: two apps in one "
             "output folder retire each other's files. Give each app its own BUST_ASSETS_OUTPUT_FOLDER "
-            "(or BUST_ASSETS_MANIFEST)."
+            f"(or BUST_ASSETS_MANIFEST); if app {before.get('app')!r} was renamed, delete {lock} and build again."
         )
     warning = None
     if before is not None and before.get("root") != root:
@@ -43,8 +43,11 @@ def claim_manifest(path: str, *, app: str, root: str) -> str | None:
             "are two apps, give each its own BUST_ASSETS_OUTPUT_FOLDER"
         )
     if before != {"app": app, "root": root}:
-        with exclusive_lock(lock), open(lock, "w", encoding="utf-8") as handle:
-            json.dump({"app": app, "root": root}, handle)
+        try:
+            with exclusive_lock(lock), open(lock, "w", encoding="utf-8") as handle:
+                json.dump({"app": app, "root": root}, handle)
+        except OSError:
+            pass  # a folder that cannot be written: the build's own write names it, in one line
     return warning
 
 

@@ -75,8 +75,8 @@ def write_atomic(path: str, data: bytes, *, durable: bool = False) -> None:
     except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
-        if isinstance(exc, OSError) and exc.filename is None:  # ENOSPC at write() names no file
-            raise OSError(exc.errno, exc.strerror, path) from exc
+        if isinstance(exc, OSError) and exc.filename in (None, tmp):  # ENOSPC names no file; a folder at
+            raise OSError(exc.errno, exc.strerror, path) from exc  # ``path`` names the temp file: name ``path``
         raise
 
 

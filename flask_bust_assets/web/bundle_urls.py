@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl
 from flask import Flask, has_request_context, request, url_for
 from webassets.bundle import ContextWrapper
 
+from ..build.locations import assets_url
 from ..build.template_bundles import Definition
 from ..build.webassets_api import flask_location, named_bundles
 from ..core.manifest import BundleOutput
@@ -118,7 +119,7 @@ class BundleUrls:
         if location is not None:  # the query as an argument: url_for of an output's plain name adds it too
             query: dict[str, Any] = dict(parse_qsl(entry.query))
             return url_for(location[2], filename=location[1], **query)
-        url = self._env.resolver.resolve_output_to_url(ctx, entry.path)  # ASSETS_DIRECTORY / ASSETS_URL
+        url = assets_url(ctx, entry.path)  # ASSETS_DIRECTORY / ASSETS_URL
         return f"{url}?{entry.query}" if entry.query else url
 
 

@@ -26,7 +26,9 @@ _HEADER_VALUE = re.compile(r"[\x20-\x7e]+")
 _SHELL_VARIABLE = re.compile(r"\$(?:[A-Za-z_]\w*|\{[^}]*\})")
 # ASSETS_CACHE strings meaning a switch, from an environment variable or an INI file.
 _SWITCH_WORDS = frozenset({"true", "false", "none", "null", "yes", "no", "on", "off", "0", "1"})
-_ABSOLUTE_URL = re.compile(r"(?:https?:)?//[^/\s?#]+(?:/\S*)?", re.IGNORECASE)
+# The host, then a path that a file's URL path can follow: no query or fragment (the path would
+# land in it: https://cdn.example.com/x?sig=1/static/...), nothing a URL cannot hold as it is.
+_ABSOLUTE_URL = re.compile(r"(?:https?:)?//[^/\s?#]+(?:/[^\s?#\"<>\\^`{|}]*)?", re.IGNORECASE)
 
 
 def _refuse(key: str, value: Any, accepted: str, note: str = "") -> ConfigError:
@@ -124,7 +126,9 @@ def absolute_url(key: str, value: Any) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str) or not _ABSOLUTE_URL.fullmatch(value):
-        raise _refuse(key, value, "use an absolute URL such as 'https://cdn.example.com/assets'")
+        after = isinstance(value, str) and ("?" in value or "#" in value)
+        note = " (a query or fragment: each file's path would be appended after it)" if after else ""
+        raise _refuse(key, value, "use an absolute URL such as 'https://cdn.example.com/assets'", note)
     return value.rstrip("/")
 
 

@@ -118,7 +118,7 @@ def publish(state: BustState, *, dry_run: bool = False) -> PublishReport:
     output = settings.build.output_folder
     files = []
     for f in manifest_files(data, state.env, state.digester.roots, output):
-        url_path = unquote(url_paths.build(f.endpoint, {"filename": f.filename}) if f.endpoint else f.url_path)
+        url_path = unquote(url_paths.build(f.endpoint, {"filename": f.filename})) if f.endpoint else f.url_path
         if not inside(output, f.abspath) or ".." in url_path.split("/"):  # invariant 5, as the server checks
             raise ManifestError(
                 f"The manifest {settings.build.manifest_path} names {f.filename!r}, which is outside the output "
