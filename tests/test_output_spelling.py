@@ -210,3 +210,22 @@ def test_an_output_where_the_manifest_lives_is_refused(tmp_path: Path, output: s
         "file (its history and lock live beside it); give the bundle another output, e.g. "
         "'gen/site.%(version)s.css'"
     )
+
+
+def test_publish_with_a_file_missing_from_the_output_folder_says_to_build_not_to_retry(tmp_path: Path) -> None:
+    with moto_server() as endpoint:
+        public_bucket(endpoint, "missing-file")
+        config = {"BUST_ASSETS_S3_BUCKET": "missing-file", "BUST_ASSETS_S3_ENDPOINT_URL": endpoint}
+        write(tmp_path, "app.py", APP.format(output="gen/site.%(version)s.css", config=repr(config)))
+        write(tmp_path, "static/css/a.css", "a { color: red }\n")
+        env = env_with_credentials()
+        assert run_flask(tmp_path, "assets", "build", env=env).returncode == 0
+        (gone,) = (tmp_path / GEN / "gen").glob("site.*.css")
+        gone.unlink()  # deleted by hand; publishing again would upload the same manifest naming it
+        done = run_flask(tmp_path, "assets", "publish", env=env)
+        assert done.returncode == 1
+        assert f"FAILED  static/gen/{gone.name}: {gone} is missing from the output folder" in done.stderr
+        assert done.stderr.splitlines()[-1] == (
+            "Publish failed: 1 file(s) the manifest names are missing from the output folder; the bucket keeps "
+            "its previous manifest. Run `flask assets build`, then publish again."
+        )

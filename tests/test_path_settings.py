@@ -57,6 +57,8 @@ WRONG = [
     ("BUST_ASSETS_CDN_URL", "https://cdn.example.com/site#top"),
     ("BUST_ASSETS_CDN_URL", 'https://cdn.example.com/"onload="x'),
     ("BUST_ASSETS_S3_ENDPOINT_URL", "http://127.0.0.1:9000/?region=x"),
+    ("BUST_ASSETS_S3_PREFIX", "../site"),  # keys a CDN never reaches: browsers drop the ".." segment
+    ("BUST_ASSETS_S3_PREFIX", "site/./v2"),
 ]
 
 

@@ -121,6 +121,15 @@ def text(key: str, value: Any) -> str | None:
     raise _refuse(key, value, "use a string, or leave it unset")
 
 
+def key_prefix(key: str, value: Any) -> str | None:
+    """BUST_ASSETS_S3_PREFIX: None, or segments of a key; ``..`` and ``.`` are refused, since a CDN
+    (and every browser) normalises them out of a URL, and the object under such a key is unreachable."""
+    found = text(key, value)
+    if found and any(part in (".", "..") or "\\" in part for part in found.split("/")):
+        raise _refuse(key, value, "use a plain key prefix such as 'site' or 'assets/v2', without . or .. segments")
+    return found
+
+
 def absolute_url(key: str, value: Any) -> str | None:
     """None, or an absolute URL (``https://cdn.example.com/assets``), without a trailing slash."""
     if value is None or value == "":
@@ -227,7 +236,7 @@ CHECKS: dict[str, Checker] = {
     "BUST_ASSETS_MODULES": strings("['js/app.js']"),
     "BUST_ASSETS_IMPORTS": imports,
     "BUST_ASSETS_S3_BUCKET": text,
-    "BUST_ASSETS_S3_PREFIX": text,
+    "BUST_ASSETS_S3_PREFIX": key_prefix,
     "BUST_ASSETS_S3_ENDPOINT_URL": absolute_url,
     "BUST_ASSETS_S3_REGION": text,
     "BUST_ASSETS_PUBLISH_WORKERS": whole(1, 256),
