@@ -17,10 +17,13 @@ from .files import exclusive_lock
 _SNIFF = 1 << 16  # bytes read to tell a manifest from another file; larger ones are parsed in full
 
 
-def claim_manifest(path: str, *, app: str, root: str) -> str | None:
+def claim_manifest(path: str, *, app: str, root: str) -> None:
     """Refuse (ConfigError) a ``path`` that is another file, or another app's manifest; else record
-    ``app`` (its import name, in the folder ``root``) as the one building there. Returns a warning
-    when the same import name last built from another folder: a moved checkout, or two apps."""
+    ``app`` (its import name, in the folder ``root``) as the one building there.
+
+    Apps are told apart by import name, not folder: one app built from a new release folder
+    each deploy (``releases/<date>/``, a shared output folder) is still the one app.
+    """
     if _is_foreign(path):
         raise ConfigError(
             f"BUST_ASSETS_MANIFEST is {path}, a file that is not a manifest; a build never writes over it. "
@@ -36,19 +39,12 @@ def claim_manifest(path: str, *, app: str, root: str) -> str | None:
             "output folder retire each other's files. Give each app its own BUST_ASSETS_OUTPUT_FOLDER "
             f"(or BUST_ASSETS_MANIFEST); if app {before.get('app')!r} was renamed, delete {lock} and build again."
         )
-    warning = None
-    if before is not None and before.get("root") != root:
-        warning = (
-            f"the manifest {path} was last built by app {app!r} in {before.get('root')}, now in {root}; if these "
-            "are two apps, give each its own BUST_ASSETS_OUTPUT_FOLDER"
-        )
     if before != {"app": app, "root": root}:
         try:
             with exclusive_lock(lock), open(lock, "w", encoding="utf-8") as handle:
                 json.dump({"app": app, "root": root}, handle)
         except OSError:
             pass  # a folder that cannot be written: the build's own write names it, in one line
-    return warning
 
 
 def _owner(lock: str) -> dict[str, str] | None:

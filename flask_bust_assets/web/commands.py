@@ -46,9 +46,8 @@ def build(state: BustState, progress: Callable[[str], None] | None = None) -> Bu
             f"ASSETS_CACHE is {settings.cache_folder}, where nothing can be written ({problem.strerror}); "
             "fix its permissions, point ASSETS_CACHE at a writable folder, or set ASSETS_CACHE = False."
         )
-    claimed = claim_manifest(settings.build.manifest_path, app=state.app.import_name, root=state.app.root_path)
+    claim_manifest(settings.build.manifest_path, app=state.app.import_name, root=state.app.root_path)
     templates, warnings = template_bundles(state)
-    warnings[:0] = [claimed] if claimed else []
     with gc_paused():
         cache = BuildCache(settings.cache_folder)
         digester = state.start_build(cache.files)
