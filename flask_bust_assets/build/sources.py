@@ -73,10 +73,8 @@ def shared_outputs(env: Any) -> list[tuple[str, str, str, str]]:
         bundle = env[name]
         for leaf, _, leaf_ctx in bundle.iterbuild(wrap(env, bundle)):
             if leaf.output and VERSION_PLACEHOLDER not in leaf.output:
-                try:
-                    where = os.path.normpath(leaf_ctx.resolver.resolve_output_to_path(leaf_ctx, leaf.output, leaf))
-                except Exception:
-                    continue
+                # The call the bundle's own build made (check_inside_root): it places every output.
+                where = os.path.normpath(leaf_ctx.resolver.resolve_output_to_path(leaf_ctx, leaf.output, leaf))
                 first = owner.setdefault(where, (name, leaf.output))
                 if first[0] != name:
                     shared.append((leaf.output, first[0], name, first[1]))
