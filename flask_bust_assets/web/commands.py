@@ -26,6 +26,7 @@ from ..build.webassets_api import named_bundles
 from ..core import manifest
 from ..core.claims import claim_manifest
 from ..core.files import cannot_write
+from ..core.stamps import stamp
 from ..core.static import inside
 from ..errors import ConfigError, ManifestError
 from ..publish import PublishReport, client, uploads_for
@@ -46,10 +47,13 @@ def build(state: BustState, progress: Callable[[str], None] | None = None) -> Bu
             f"ASSETS_CACHE is {settings.cache_folder}, where nothing can be written ({problem.strerror}); "
             "fix its permissions, point ASSETS_CACHE at a writable folder, or set ASSETS_CACHE = False."
         )
-    claim_manifest(settings.build.manifest_path, app=state.app.import_name, root=state.app.root_path)
     templates, warnings = template_bundles(state)
     with gc_paused():
         cache = BuildCache(settings.cache_folder)
+        path, app = settings.build.manifest_path, state.app.import_name
+        if cache.owner != app or cache.manifest[1:] != list(stamp(path)):  # else the one this app last wrote
+            claim_manifest(path, app=app, root=state.app.root_path)
+        cache.owner = app
         digester = state.start_build(cache.files)
         plan = StaticPlan(digester, state.selection, digest_all=settings.static.enabled)
         report = build_all(state.env, settings.build, plan, cache, progress, templates)
