@@ -16,10 +16,13 @@ import sys
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask_assets import Bundle
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from flask_bust_assets import BustAssets
 from flask_bust_assets.web import commands
@@ -229,3 +232,23 @@ def test_publish_with_a_file_missing_from_the_output_folder_says_to_build_not_to
             "Publish failed: 1 file(s) the manifest names are missing from the output folder; the bucket keeps "
             "its previous manifest. Run `flask assets build`, then publish again."
         )
+
+
+# Detours that leave a path's file the same: "./", "sub/../", a doubled "/".
+DETOURS = st.lists(st.sampled_from(["./", "sub/../", "/"]), max_size=3).map("".join)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(before_folder=DETOURS, before_name=DETOURS, versioning=st.sampled_from(["query", "filename"]))
+def test_any_spelling_of_one_output_collides_with_it(
+    tmp_path_factory: Any, before_folder: str, before_name: str, versioning: str
+) -> None:
+    spelling = f"{before_folder.lstrip('/')}gen/{before_name}site.css"
+    root = tmp_path_factory.mktemp("spelt")
+    write(root, "static/css/a.css", "a { color: red }\n")
+    write(root, "static/css/b.css", "b { color: blue }\n")
+    app, assets = make_app(root, {"BUST_ASSETS_VERSIONING": versioning})
+    assets.register("first", Bundle("css/a.css", output="gen/site.css"))
+    assets.register("second", Bundle("css/b.css", output=spelling))
+    spelt = "" if spelling == "gen/site.css" else " (as 'gen/site.css')"
+    assert f"output {spelling!r} is bundle 'first''s too{spelt}, and both" in only_failure(app, root)
