@@ -59,6 +59,8 @@ WRONG = [
     ("BUST_ASSETS_S3_ENDPOINT_URL", "http://127.0.0.1:9000/?region=x"),
     ("BUST_ASSETS_S3_PREFIX", "../site"),  # keys a CDN never reaches: browsers drop the ".." segment
     ("BUST_ASSETS_S3_PREFIX", "site/./v2"),
+    ("ASSETS_UPDATER", "nonsense"),  # webassets' own keys, which it checks only at the first build (a traceback)
+    ("ASSETS_CACHE_FILE_MODE", "644"),
 ]
 
 
@@ -89,6 +91,8 @@ def test_a_value_taken_literally_or_broken_is_refused_naming_key_and_value(
         ("BUST_ASSETS_OUTPUT_FOLDER", "$HOME/assets", "$HOME"),
         ("ASSETS_CACHE", "false", "false"),
         ("ASSETS_LOAD_PATH", [5], None),
+        ("ASSETS_UPDATER", "nonsense", None),
+        ("ASSETS_CACHE_FILE_MODE", "x", None),
     ],
 )
 def test_the_cli_stops_in_one_line_and_makes_no_folder(tmp_path: Path, key: str, value: Any, made: str) -> None:

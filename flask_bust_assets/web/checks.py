@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from webassets.updater import get_updater
+
 from ..errors import ConfigError
 from ..minify.engines import CSS_ENGINES, DEFAULT_CSS_ENGINE, DEFAULT_JS_ENGINE, JS_ENGINES
 
@@ -119,6 +121,22 @@ def text(key: str, value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value or None
     raise _refuse(key, value, "use a string, or leave it unset")
+
+
+def updater(key: str, value: Any) -> Any:
+    """ASSETS_UPDATER: what webassets' registry resolves (``"timestamp"``, ``"always"``, an updater),
+    or None/False; webassets itself raises a ValueError traceback on the first build."""
+    if value is None or value is False:
+        return value
+    try:
+        return get_updater(value)
+    except (ValueError, TypeError):
+        raise _refuse(key, value, "use 'timestamp' (webassets' default), 'always', or an updater object") from None
+
+
+def optional_mode(key: str, value: Any) -> int | None:
+    """ASSETS_CACHE_FILE_MODE: None (the umask decides) or a file mode such as 0o644."""
+    return None if value is None else whole(0, 0o7777)(key, value)
 
 
 def key_prefix(key: str, value: Any) -> str | None:
@@ -244,6 +262,8 @@ CHECKS: dict[str, Checker] = {
     "ASSETS_AUTO_BUILD": flag,
     "ASSETS_DEBUG": debug_flag,
     "ASSETS_CACHE": cache,
+    "ASSETS_CACHE_FILE_MODE": optional_mode,
+    "ASSETS_UPDATER": updater,
     "ASSETS_DIRECTORY": optional_path,
     "ASSETS_LOAD_PATH": paths,
     "ASSETS_URL": text,
