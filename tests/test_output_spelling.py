@@ -108,6 +108,23 @@ def index():
 NAMES = ["données.txt", "100%.txt", "a b.txt", "c++.txt", "x#y.txt", "plain.txt"]
 
 
+def build_publish_render(root: Path, output: str, config: dict[str, str]) -> list[str]:
+    """The real `flask assets build` and `publish` of an app with the files NAMES; then, with its
+    static folder gone (only the CDN can answer), the URLs its page renders."""
+    write(root, "app.py", APP.format(output=output, config=repr(config)))
+    write(root, "static/css/a.css", 'a { background: url("../données.txt") }\n')
+    for name in NAMES:
+        write(root, f"static/{name}", f"the bytes of {name}\n")
+    env = env_with_credentials()
+    for command in (["assets", "build"], ["assets", "publish"]):
+        done = run_flask(root, *command, env=env)
+        assert done.returncode == 0, done.stdout + done.stderr
+    shutil.rmtree(root / "static")
+    render = "from app import app; print(app.test_client().get('/').text)"
+    rendered = subprocess.run([sys.executable, "-c", render], cwd=root, env=env, capture_output=True, text=True)
+    return html.unescape(rendered.stdout).split()
+
+
 def test_cdn_urls_of_any_name_fetch_what_publish_uploaded(tmp_path: Path) -> None:
     with moto_server() as endpoint:
         public_bucket(endpoint, "cdn-names")
@@ -118,18 +135,7 @@ def test_cdn_urls_of_any_name_fetch_what_publish_uploaded(tmp_path: Path) -> Non
             "BUST_ASSETS_S3_ENDPOINT_URL": endpoint,
             "BUST_ASSETS_CDN_URL": cdn,
         }
-        write(tmp_path, "app.py", APP.format(output="gen/café 1.%(version)s.css", config=repr(config)))
-        write(tmp_path, "static/css/a.css", 'a { background: url("../données.txt") }\n')
-        for name in NAMES:
-            write(tmp_path, f"static/{name}", f"the bytes of {name}\n")
-        env = env_with_credentials()
-        for command in (["assets", "build"], ["assets", "publish"]):
-            done = run_flask(tmp_path, *command, env=env)
-            assert done.returncode == 0, done.stdout + done.stderr
-        shutil.rmtree(tmp_path / "static")  # the app can no longer answer: only the CDN can
-        render = "from app import app; print(app.test_client().get('/').text)"
-        rendered = subprocess.run([sys.executable, "-c", render], cwd=tmp_path, env=env, capture_output=True, text=True)
-        urls = html.unescape(rendered.stdout).split()
+        urls = build_publish_render(tmp_path, "gen/café 1.%(version)s.css", config)
         assert len(urls) == len(NAMES) + 1
         for url in urls:
             assert url.startswith(cdn + "/static/"), url
@@ -252,3 +258,21 @@ def test_any_spelling_of_one_output_collides_with_it(
     assets.register("second", Bundle("css/b.css", output=spelling))
     spelt = "" if spelling == "gen/site.css" else " (as 'gen/site.css')"
     assert f"output {spelling!r} is bundle 'first''s too{spelt}, and both" in only_failure(app, root)
+
+
+def test_assets_url_outputs_get_the_cdn_url_publish_uploaded_them_under(tmp_path: Path) -> None:
+    # docs/configuration.md: every file publish uploads gets the CDN URL; ASSETS_URL outputs kept the app's.
+    with moto_server() as endpoint:
+        public_bucket(endpoint, "cdn-assets-url")
+        cdn = f"{endpoint}/cdn-assets-url"
+        config = {
+            "BUST_ASSETS_S3_BUCKET": "cdn-assets-url",
+            "BUST_ASSETS_S3_ENDPOINT_URL": endpoint,
+            "BUST_ASSETS_CDN_URL": cdn,
+            "ASSETS_DIRECTORY": str(tmp_path / "public"),
+            "ASSETS_URL": "/public",
+        }
+        url = build_publish_render(tmp_path, "gen/a#1.%(version)s.css", config)[0]
+        assert re.fullmatch(re.escape(cdn) + r"/public/gen/a%231\.[0-9a-f]{16}\.css", url), url
+        with urllib.request.urlopen(url) as answer:  # 127.0.0.1
+            assert b"url(" in answer.read()
