@@ -43,6 +43,7 @@ class PublishReport:
     uploaded: list[str] = field(default_factory=list)
     skipped: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    missing: int = 0  # of the failed: files the manifest names that are not in the output folder
 
     @property
     def ok(self) -> bool:
@@ -143,6 +144,8 @@ def publish(
 
     failures = (OSError, BotoCoreError, ClientError)
 
+    missing: set[str] = set()  # keys whose file is gone
+
     def put(upload: Upload) -> tuple[str, str | None]:
         try:
             extra = {"ContentEncoding": upload.content_encoding} if upload.content_encoding else {}
@@ -153,6 +156,9 @@ def publish(
                     CacheControl=upload.cache_control, **extra,
                 )  # fmt: skip
             return upload.key, None
+        except FileNotFoundError:  # deleted by hand, or a clean of another checkout: a retry cannot help
+            missing.add(upload.key)
+            return upload.key, f"{upload.path} is missing from the output folder"
         except failures as exc:  # reported with its key; the manifest then stays as it was
             return upload.key, f"{type(exc).__name__}: {exc}"
 
@@ -162,6 +168,7 @@ def publish(
                 report.uploaded.append(key)
             else:
                 report.failed.append((key, error))
+    report.missing = len(missing)
     if report.failed:
         return report  # the bucket keeps its previous manifest, which names only files that are there
     try:

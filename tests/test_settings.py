@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flask_bust_assets import BustAssets
-from flask_bust_assets.errors import ConfigError
+from flask_bust_assets.errors import ConfigError, ManifestError
 from flask_bust_assets.web.checks import CHECKS
 from flask_bust_assets.web.settings import read_settings
 
@@ -161,3 +161,5 @@ def test_any_value_is_taken_or_refused_by_name(tmp_path: Path, key: str, value: 
         read_settings(app)
     except ConfigError as exc:
         assert key in str(exc)
+    except ManifestError as exc:  # strict mode on, and no manifest: the app must not start, and says so
+        assert key == "BUST_ASSETS_STRICT" and "BUST_ASSETS_STRICT is on" in str(exc)

@@ -7,6 +7,7 @@ files by content hash too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from webassets.bundle import has_placeholder
@@ -50,7 +51,8 @@ class BustManifest(Manifest):  # type: ignore[misc]
     remembered in memory, so they never race with our atomic manifest writes.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, locate: Callable[[], str] | None = None) -> None:
+        self._locate = locate  # the app's manifest path, as its settings resolve it (relative paths too)
         self._remembered: dict[str, str] = {}
         self._loaded: dict[str, ManifestData] = {}
 
@@ -65,7 +67,7 @@ class BustManifest(Manifest):  # type: ignore[misc]
         folder = ctx.get("BUST_ASSETS_OUTPUT_FOLDER")
         if not folder:
             return None
-        path = manifest.manifest_path(folder, ctx.get("BUST_ASSETS_MANIFEST"))
+        path = self._locate() if self._locate else manifest.manifest_path(folder, ctx.get("BUST_ASSETS_MANIFEST"))
         if ctx.auto_build or path not in self._loaded:
             try:
                 self._loaded[path] = manifest.load(path)

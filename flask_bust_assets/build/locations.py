@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from webassets.bundle import ContextWrapper
 
+from ..core import generations
+from ..core.digest import VERSION_PLACEHOLDER
 from ..core.manifest import ManifestData
 from ..core.names import fit, why_unfit
 from ..core.static import StaticRoot, locate
@@ -28,7 +30,7 @@ class ManifestFile:
     abspath: str
     endpoint: str | None  # the static endpoint serving it; None for ASSETS_DIRECTORY outputs
     filename: str  # its name under that endpoint
-    url_path: str  # for ASSETS_DIRECTORY outputs: the path under ASSETS_URL
+    url_path: str  # for ASSETS_DIRECTORY outputs: the path under ASSETS_URL, as characters (not escaped)
     digest: str  # "" for a plain name (query-string versioning), which a build rewrites in place
 
 
@@ -37,8 +39,19 @@ def output_location(ctx: Any, path: str, roots: list[StaticRoot], output_folder:
     located = locate(roots, ctx.resolver.resolve_output_to_path(ctx, path, None))
     if located is not None:
         return located[0].generated(located[1])
-    url = urlsplit(ctx.resolver.resolve_output_to_url(ctx, path)).path  # ASSETS_DIRECTORY / ASSETS_URL
-    return os.path.join(output_folder, *filter(None, unquote(url).split("/")))
+    return os.path.join(output_folder, *filter(None, assets_url_path(ctx, path).split("/")))
+
+
+def assets_url(ctx: Any, path: str) -> str:
+    """The URL of an ASSETS_DIRECTORY / ASSETS_URL output, percent-encoded. webassets joins
+    ASSETS_URL and the name as written, so a ``#`` or ``?`` in it would end the path (outputs
+    ``a#1.css`` and ``a#2.css`` one file, ``gen/a``) and ``c:d.css`` would read as a scheme."""
+    return str(ctx.resolver.resolve_output_to_url(ctx, quote(path, safe="/")))
+
+
+def assets_url_path(ctx: Any, path: str) -> str:
+    """The URL path (characters, not escapes) serving that output: what the server and publish key on."""
+    return unquote(urlsplit(assets_url(ctx, path)).path)
 
 
 def check_output_name(output: str, contents: Any, name: str) -> None:
@@ -50,12 +63,29 @@ def check_output_name(output: str, contents: Any, name: str) -> None:
         problem = "names a folder, not a file"
     elif output.rsplit("/", 1)[-1].startswith("."):
         problem = "names a dot-file, which is never served"
+    elif VERSION_PLACEHOLDER in output and "%" in output.replace(VERSION_PLACEHOLDER, ""):
+        problem = "holds a % that is not part of %(version)s, which webassets cannot fill in (`%` formatting)"
     elif output in [c for c in contents if isinstance(c, str)]:
         problem = "is also one of its sources, and a build never writes over a source"
     if problem is not None:
         raise BuildError(
             f"output {output!r} {problem}; give it a file name of its own, e.g. 'gen/site.%(version)s.css'", bundle=name
         )
+
+
+def manifest_clash(written: list[str], manifest_path: str) -> str | None:
+    """Why one of the files ``written`` cannot be written (it is where the manifest, its history
+    or its lock is: the top of the output folder under ``static_url_path=""``, with a name query
+    versioning keeps), or None."""
+    own = (manifest_path, generations.history_path(manifest_path), manifest_path + ".lock")
+    places = {os.path.realpath(p) for p in own}
+    clash = next((path for path in written if path and os.path.realpath(path) in places), None)
+    if clash is None:
+        return None
+    return (
+        f"output {os.path.basename(clash)!r} would be written at {clash}, the manifest's own file (its history "
+        "and lock live beside it); give the bundle another output, e.g. 'gen/site.%(version)s.css'"
+    )
 
 
 def static_location(ctx: Any, path: str, roots: list[StaticRoot]) -> tuple[str, str] | None:
@@ -105,8 +135,7 @@ def manifest_files(data: ManifestData, env: Any, roots: list[StaticRoot], output
             if location is not None:
                 found.append(ManifestFile(abspath, location[2], location[1], "", digest))
             else:  # ASSETS_DIRECTORY / ASSETS_URL: served where webassets says
-                url = urlsplit(env.resolver.resolve_output_to_url(ctx, out.path)).path
-                found.append(ManifestFile(abspath, None, out.path, url, digest))
+                found.append(ManifestFile(abspath, None, out.path, assets_url_path(ctx, out.path), digest))
     by_endpoint = {root.endpoint: root for root in roots}
     for endpoint, entries in data.files.items():
         for entry in entries.values():

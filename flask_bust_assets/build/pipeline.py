@@ -21,6 +21,7 @@ from ..errors import BuildError, BustAssetsError
 from .bundle import BuildSettings, BundleResult, build_bundle, write_files
 from .clean import EXAMPLES, unrecorded
 from .digester import Digester
+from .locations import manifest_clash
 from .modules import manifest_entries
 from .reuse import BuildCache
 from .sources import shared_outputs
@@ -76,14 +77,19 @@ def build_all(
         if progress:
             progress(name)
     by_name = {r.name: r for r in results}
-    for output, first, second in shared_outputs(env):
+    for output, first, second, theirs in shared_outputs(env):
+        spelt = f" (as {theirs!r})" if theirs != output else ""
         by_name[second].error = BuildError(
-            f"output {output!r} is bundle {first!r}'s too, and both would write one file; give each bundle "
+            f"output {output!r} is bundle {first!r}'s too{spelt}, and both would write one file; give each bundle "
             "an output of its own (or put %(version)s in both)",
             bundle=second,
         )
     built, warnings, errors = build_template_bundles(env, templates, settings, digester, cache)
     results.extend(built)
+    for result in results:
+        clash = manifest_clash([b.abspath for b in result.files], settings.manifest_path)
+        if clash is not None and result.error is None:
+            result.error = BuildError(clash, bundle=result.name)
     scanned = scan(static)
     if scanned.skipped and digester.lenient:  # said on every build, as long as they are left out
         warnings.append(left_out(scanned.skipped, lenient=True))

@@ -58,23 +58,26 @@ def output_globs(env: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(globs))
 
 
-def shared_outputs(env: Any) -> list[tuple[str, str, str]]:
-    """(output, first bundle, second bundle) for each output two bundles both write.
+def shared_outputs(env: Any) -> list[tuple[str, str, str, str]]:
+    """(output, first bundle, second bundle, first's output) for each file two bundles both write.
 
     Only outputs without ``%(version)s``: with it each content gets a name of its
     own, while without it both bundles write one file (stock Flask-Assets lets the
     last build win, and query-string versioning would serve one bundle's bytes for
-    the other's URL).
+    the other's URL). Outputs are compared by the file they resolve to, so
+    ``./gen/x.css`` and ``gen/x.css`` are one.
     """
-    owner: dict[str, str] = {}
+    owner: dict[str, tuple[str, str]] = {}
     shared = []
     for name in sorted(named_bundles(env)):
         bundle = env[name]
-        for leaf, _, _ in bundle.iterbuild(wrap(env, bundle)):
+        for leaf, _, leaf_ctx in bundle.iterbuild(wrap(env, bundle)):
             if leaf.output and VERSION_PLACEHOLDER not in leaf.output:
-                first = owner.setdefault(leaf.output, name)
-                if first != name:
-                    shared.append((leaf.output, first, name))
+                # The call the bundle's own build made (check_inside_root): it places every output.
+                where = os.path.normpath(leaf_ctx.resolver.resolve_output_to_path(leaf_ctx, leaf.output, leaf))
+                first = owner.setdefault(where, (name, leaf.output))
+                if first[0] != name:
+                    shared.append((leaf.output, first[0], name, first[1]))
     return shared
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import posixpath
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -181,5 +182,6 @@ def _leaf_outputs(env: Any, bundle: Bundle) -> Iterator[str]:
 
 
 def _pattern(output: str) -> str:
-    """One name for every output that gives the same digested names: gen/x.css and gen/x.%(version)s.css."""
-    return digested_path(output, "*")
+    """One name for every output that gives the same digested names: gen/x.css and gen/x.%(version)s.css,
+    and ./gen/x.css, which is the same file."""
+    return posixpath.normpath(digested_path(output, "*"))

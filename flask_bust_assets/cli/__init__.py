@@ -165,7 +165,14 @@ def publish(dry_run: bool) -> None:
     for key, error in report.failed:
         click.echo(click.style("FAILED  ", fg="red", bold=True) + f"{key}: {error}", err=True)
     if not report.ok:
-        click.echo("Publish failed: the bucket keeps its previous manifest; run it again.", err=True)
+        if report.missing:  # publishing again uploads the same manifest, naming the same missing files
+            click.echo(
+                f"Publish failed: {report.missing} file(s) the manifest names are missing from the output folder; "
+                "the bucket keeps its previous manifest. Run `flask assets build`, then publish again.",
+                err=True,
+            )
+        else:
+            click.echo("Publish failed: the bucket keeps its previous manifest; run it again.", err=True)
         sys.exit(1)
     click.echo(f"{verb.capitalize()} {len(report.uploaded)} objects; {report.skipped} were there already.")
 

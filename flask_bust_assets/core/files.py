@@ -52,8 +52,11 @@ def write_atomic(path: str, data: bytes, *, durable: bool = False) -> None:
     bytes or the new ones. ``durable`` also syncs them to disk first, for the
     manifest; a build syncs the files it names all at once before writing it
     (one ``os.sync()`` instead of an fsync per file, which cost a build of
-    20,000 files a third of its time).
+    20,000 files a third of its time). A link at ``path`` is written through, not
+    replaced by a file: other servers reading its target see the new bytes.
     """
+    if os.path.islink(path):  # a manifest linked to shared storage: replace what it names, keep the link
+        path = os.path.realpath(path)
     folder = os.path.dirname(path) or "."
     os.makedirs(folder, exist_ok=True)
     try:
@@ -72,8 +75,8 @@ def write_atomic(path: str, data: bytes, *, durable: bool = False) -> None:
     except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
-        if isinstance(exc, OSError) and exc.filename is None:  # ENOSPC at write() names no file
-            raise OSError(exc.errno, exc.strerror, path) from exc
+        if isinstance(exc, OSError) and exc.filename in (None, tmp):  # ENOSPC names no file; a folder at
+            raise OSError(exc.errno, exc.strerror, path) from exc  # ``path`` names the temp file: name ``path``
         raise
 
 

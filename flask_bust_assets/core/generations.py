@@ -168,7 +168,9 @@ def retired(
 
 
 def _base(manifest_path: str) -> str:
-    return os.path.dirname(os.path.realpath(manifest_path))
+    """The real folder the history lives in, beside the manifest's name: not where a linked
+    manifest points, or linking it later would move every recorded name."""
+    return os.path.realpath(os.path.dirname(os.path.abspath(manifest_path)))
 
 
 def _absolute(base: str, name: str) -> str:

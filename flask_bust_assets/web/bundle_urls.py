@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl
 from flask import Flask, has_request_context, request, url_for
 from webassets.bundle import ContextWrapper
 
+from ..build.locations import assets_url
 from ..build.template_bundles import Definition
 from ..build.webassets_api import flask_location, named_bundles
 from ..core.manifest import BundleOutput
@@ -31,12 +32,20 @@ class BundleUrls:
     """
 
     def __init__(
-        self, app: Flask, env: Any, resolver: Resolver, *, debug: bool, prebuilt: Container[str] | None = None
+        self,
+        app: Flask,
+        env: Any,
+        resolver: Resolver,
+        *,
+        debug: bool,
+        prebuilt: Container[str] | None = None,
+        cdn_url: str | None = None,
     ) -> None:
         self._app = app
         self._env = env
         self._resolver = resolver
         self._debug = debug  # ASSETS_DEBUG: source URLs, through webassets' own path
+        self._cdn_url = cdn_url  # BUST_ASSETS_CDN_URL: where publish put ASSETS_URL outputs too
         self._urls: dict[tuple[str, str], tuple[tuple[BundleOutput, ...], list[Url]]] = {}
         self._extras: dict[str, Any] = {}
         self._prebuilt = prebuilt  # keys of the template bundles the manifest has; None: built live
@@ -118,7 +127,9 @@ class BundleUrls:
         if location is not None:  # the query as an argument: url_for of an output's plain name adds it too
             query: dict[str, Any] = dict(parse_qsl(entry.query))
             return url_for(location[2], filename=location[1], **query)
-        url = self._env.resolver.resolve_output_to_url(ctx, entry.path)  # ASSETS_DIRECTORY / ASSETS_URL
+        url = assets_url(ctx, entry.path)  # ASSETS_DIRECTORY / ASSETS_URL
+        if self._cdn_url and url.startswith("/") and not url.startswith("//") and not entry.query:
+            url = self._cdn_url + url  # publish uploads it under this path, as it does static files
         return f"{url}?{entry.query}" if entry.query else url
 
 

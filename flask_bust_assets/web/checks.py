@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from webassets.updater import get_updater
+
 from ..errors import ConfigError
 from ..minify.engines import CSS_ENGINES, DEFAULT_CSS_ENGINE, DEFAULT_JS_ENGINE, JS_ENGINES
 
@@ -22,7 +24,13 @@ Checker = Callable[[str, Any], Any]
 
 # Header values go to the client as latin-1 bytes; CR/LF would split the header.
 _HEADER_VALUE = re.compile(r"[\x20-\x7e]+")
-_ABSOLUTE_URL = re.compile(r"(?:https?:)?//[^/\s?#]+(?:/\S*)?", re.IGNORECASE)
+# $HOME, ${SITE}: what a shell would expand and Python does not.
+_SHELL_VARIABLE = re.compile(r"\$(?:[A-Za-z_]\w*|\{[^}]*\})")
+# ASSETS_CACHE strings meaning a switch, from an environment variable or an INI file.
+_SWITCH_WORDS = frozenset({"true", "false", "none", "null", "yes", "no", "on", "off", "0", "1"})
+# The host, then a path that a file's URL path can follow: no query or fragment (the path would
+# land in it: https://cdn.example.com/x?sig=1/static/...), nothing a URL cannot hold as it is.
+_ABSOLUTE_URL = re.compile(r"(?:https?:)?//[^/\s?#]+(?:/[^\s?#\"<>\\^`{|}]*)?", re.IGNORECASE)
 
 
 def _refuse(key: str, value: Any, accepted: str, note: str = "") -> ConfigError:
@@ -49,13 +57,44 @@ def debug_flag(key: str, value: Any) -> bool | str:
     return flag(key, value)
 
 
+def _path_problem(value: Any) -> str | None:
+    """Why ``value`` is no usable path, or None. Python takes ``~/assets`` and
+    ``$HOME/assets`` literally (a folder named ``~`` beside the app), and which home
+    or variable was meant depends on who runs the build: refused, not guessed."""
+    if not isinstance(value, str) or not value or "\0" in value:
+        return "set it to a path, e.g. os.path.join(app.instance_path, 'assets')"
+    if value.startswith("~") or _SHELL_VARIABLE.search(value):
+        return (
+            "Python expands no ~ or $VARIABLE in a path (it would make a folder of that name): "
+            "use os.path.expanduser() or os.path.expandvars() on it in your config"
+        )
+    return None
+
+
 def path(key: str, value: Any) -> str:
-    """A file-system path (str or os.PathLike), not empty, no NUL."""
+    """A file-system path (str or os.PathLike), not empty, no NUL, nothing only a shell expands."""
     if isinstance(value, os.PathLike):
         value = os.fspath(value)
-    if not isinstance(value, str) or not value or "\0" in value:
-        raise _refuse(key, value, "set it to a path, e.g. os.path.join(app.instance_path, 'assets')")
-    return value
+    problem = _path_problem(value)
+    if problem is not None:
+        raise _refuse(key, value, problem)
+    return str(value)
+
+
+_LOAD_PATH_EXAMPLE = "use a list of folder paths, e.g. [os.path.join(app.root_path, 'assets')]"
+
+
+def paths(key: str, value: Any) -> tuple[str, ...]:
+    """ASSETS_LOAD_PATH: a list of folder paths (None or [] for none), each as ``path`` takes it."""
+    if value is None:
+        return ()
+    if isinstance(value, (list, tuple)):
+        items = [os.fspath(v) if isinstance(v, os.PathLike) else v for v in value]
+        wrong = next((v for v in items if _path_problem(v) is not None), None)
+        if wrong is None:
+            return tuple(items)
+        raise _refuse(key, value, f"{_LOAD_PATH_EXAMPLE}; of its items, {wrong!r}: {_path_problem(wrong)}")
+    raise _refuse(key, value, _LOAD_PATH_EXAMPLE)
 
 
 def optional_path(key: str, value: Any) -> str | None:
@@ -67,6 +106,9 @@ def cache(key: str, value: Any) -> Any:
     """ASSETS_CACHE: False or None (off), True (the instance folder), a folder path, or a webassets cache."""
     if value is None or isinstance(value, bool):
         return value
+    if isinstance(value, str) and value.strip().lower() in _SWITCH_WORDS:
+        note = " (a string, which webassets takes for a folder of that name)"
+        raise _refuse(key, value, "use False (no cache), True (the instance folder) or a folder path", note)
     if isinstance(value, (str, os.PathLike)):
         return path(key, value)
     if callable(getattr(value, "get", None)) and callable(getattr(value, "set", None)):
@@ -81,12 +123,39 @@ def text(key: str, value: Any) -> str | None:
     raise _refuse(key, value, "use a string, or leave it unset")
 
 
+def updater(key: str, value: Any) -> Any:
+    """ASSETS_UPDATER: what webassets' registry resolves (``"timestamp"``, ``"always"``, an updater),
+    or None/False; webassets itself raises a ValueError traceback on the first build."""
+    if value is None or value is False:
+        return value
+    try:
+        return get_updater(value)
+    except (ValueError, TypeError):
+        raise _refuse(key, value, "use 'timestamp' (webassets' default), 'always', or an updater object") from None
+
+
+def optional_mode(key: str, value: Any) -> int | None:
+    """ASSETS_CACHE_FILE_MODE: None (the umask decides) or a file mode such as 0o644."""
+    return None if value is None else whole(0, 0o7777)(key, value)
+
+
+def key_prefix(key: str, value: Any) -> str | None:
+    """BUST_ASSETS_S3_PREFIX: None, or segments of a key; ``..`` and ``.`` are refused, since a CDN
+    (and every browser) normalises them out of a URL, and the object under such a key is unreachable."""
+    found = text(key, value)
+    if found and any(part in (".", "..") or "\\" in part for part in found.split("/")):
+        raise _refuse(key, value, "use a plain key prefix such as 'site' or 'assets/v2', without . or .. segments")
+    return found
+
+
 def absolute_url(key: str, value: Any) -> str | None:
     """None, or an absolute URL (``https://cdn.example.com/assets``), without a trailing slash."""
     if value is None or value == "":
         return None
     if not isinstance(value, str) or not _ABSOLUTE_URL.fullmatch(value):
-        raise _refuse(key, value, "use an absolute URL such as 'https://cdn.example.com/assets'")
+        after = isinstance(value, str) and ("?" in value or "#" in value)
+        note = " (a query or fragment: each file's path would be appended after it)" if after else ""
+        raise _refuse(key, value, "use an absolute URL such as 'https://cdn.example.com/assets'", note)
     return value.rstrip("/")
 
 
@@ -185,7 +254,7 @@ CHECKS: dict[str, Checker] = {
     "BUST_ASSETS_MODULES": strings("['js/app.js']"),
     "BUST_ASSETS_IMPORTS": imports,
     "BUST_ASSETS_S3_BUCKET": text,
-    "BUST_ASSETS_S3_PREFIX": text,
+    "BUST_ASSETS_S3_PREFIX": key_prefix,
     "BUST_ASSETS_S3_ENDPOINT_URL": absolute_url,
     "BUST_ASSETS_S3_REGION": text,
     "BUST_ASSETS_PUBLISH_WORKERS": whole(1, 256),
@@ -193,7 +262,10 @@ CHECKS: dict[str, Checker] = {
     "ASSETS_AUTO_BUILD": flag,
     "ASSETS_DEBUG": debug_flag,
     "ASSETS_CACHE": cache,
+    "ASSETS_CACHE_FILE_MODE": optional_mode,
+    "ASSETS_UPDATER": updater,
     "ASSETS_DIRECTORY": optional_path,
+    "ASSETS_LOAD_PATH": paths,
     "ASSETS_URL": text,
 }
 

@@ -24,7 +24,9 @@ from ..build.static import StaticPlan
 from ..build.template_bundles import TemplateBundle, collect
 from ..build.webassets_api import named_bundles
 from ..core import manifest
+from ..core.claims import claim_manifest
 from ..core.files import cannot_write
+from ..core.stamps import stamp
 from ..core.static import inside
 from ..errors import ConfigError, ManifestError
 from ..publish import PublishReport, client, uploads_for
@@ -48,6 +50,10 @@ def build(state: BustState, progress: Callable[[str], None] | None = None) -> Bu
     templates, warnings = template_bundles(state)
     with gc_paused():
         cache = BuildCache(settings.cache_folder)
+        path, app = settings.build.manifest_path, state.app.import_name
+        if cache.owner != app or cache.manifest[1:] != list(stamp(path)):  # else the one this app last wrote
+            claim_manifest(path, app=app, root=state.app.root_path)
+        cache.owner = app
         digester = state.start_build(cache.files)
         plan = StaticPlan(digester, state.selection, digest_all=settings.static.enabled)
         report = build_all(state.env, settings.build, plan, cache, progress, templates)
@@ -115,7 +121,7 @@ def publish(state: BustState, *, dry_run: bool = False) -> PublishReport:
     output = settings.build.output_folder
     files = []
     for f in manifest_files(data, state.env, state.digester.roots, output):
-        url_path = unquote(url_paths.build(f.endpoint, {"filename": f.filename}) if f.endpoint else f.url_path)
+        url_path = unquote(url_paths.build(f.endpoint, {"filename": f.filename})) if f.endpoint else f.url_path
         if not inside(output, f.abspath) or ".." in url_path.split("/"):  # invariant 5, as the server checks
             raise ManifestError(
                 f"The manifest {settings.build.manifest_path} names {f.filename!r}, which is outside the output "

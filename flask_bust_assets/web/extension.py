@@ -6,7 +6,7 @@ import functools
 import os
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import flask_assets
 from flask import Flask, current_app, has_request_context, request
@@ -63,9 +63,12 @@ def cdn_url_for(original: Callable[..., str], state: BustState) -> Callable[...,
         script_root = request.script_root if has_request_context() else ""
         if script_root and path.startswith(script_root + "/"):
             path = path[len(script_root) :]
-        if not state.published(path):
+        key = unquote(path)  # the object publish uploaded: keys are the URL path as characters
+        if not state.published(key):
             return url  # excluded, unknown or plain: publish never uploads it, so the app serves it
-        return cdn + path + (f"?{parts.query}" if parts.query else "")
+        # Every character but letters, digits, "-._~" and "/" encoded, as S3 signs keys: a "+" left
+        # as it is reads as a space to S3 (and to CDNs in front of it), which is another key.
+        return cdn + quote(key, safe="/") + (f"?{parts.query}" if parts.query else "")
 
     return url_for
 
@@ -171,7 +174,7 @@ class BustAssets(Environment):  # type: ignore[misc]
         config.setdefault("ASSETS_AUTO_BUILD", app.debug)
         # webassets' default puts its cache in the static folder, where anyone can download it.
         config.setdefault("ASSETS_CACHE", os.path.join(app.instance_path, "webassets-cache"))
-        config.setdefault("ASSETS_MANIFEST", BustManifest())
+        config.setdefault("ASSETS_MANIFEST", BustManifest(lambda: configured_manifest(config)))
         config.setdefault("ASSETS_VERSIONS", ContentHashVersion())
         config.setdefault("ASSETS_URL_EXPIRE", config["BUST_ASSETS_VERSIONING"] == "query")
         check_all(config)  # a wrong value fails here, at start-up, naming the key; read_settings checks again

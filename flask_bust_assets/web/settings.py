@@ -81,15 +81,24 @@ def static_roots(app: Flask, output_folder: str) -> list[StaticRoot]:
     return roots
 
 
+def config_relative(config: Any, path: str) -> str:
+    """``path`` made absolute as Flask's ``config.from_pyfile`` does: against the app's root
+    folder (the instance folder with ``instance_relative_config``), never the current
+    directory, so a build run from the repository root and a server started in the app's
+    folder agree on where the files are."""
+    return os.path.abspath(os.path.join(getattr(config, "root_path", None) or os.getcwd(), path))
+
+
 def output_folder(config: Any) -> str:
     """BUST_ASSETS_OUTPUT_FOLDER as an absolute path."""
     folder: str = checked(config, "BUST_ASSETS_OUTPUT_FOLDER")
-    return os.path.abspath(folder)
+    return config_relative(config, folder)
 
 
 def configured_manifest(config: Any) -> str:
     """BUST_ASSETS_MANIFEST, by default ``assets-manifest.json`` in the output folder."""
-    return manifest_path(output_folder(config), checked(config, "BUST_ASSETS_MANIFEST"))
+    configured = checked(config, "BUST_ASSETS_MANIFEST")
+    return manifest_path(output_folder(config), configured and config_relative(config, configured))
 
 
 def cache_folder(app: Flask) -> str | None:

@@ -118,7 +118,12 @@ class BustState:
         if self._bundle_urls is None:
             prebuilt = None if self.live else frozenset(self._manifest_data().bundles)
             self._bundle_urls = BundleUrls(
-                self.app, self.env, self.resolver, debug=self.settings.debug, prebuilt=prebuilt
+                self.app,
+                self.env,
+                self.resolver,
+                debug=self.settings.debug,
+                prebuilt=prebuilt,
+                cdn_url=self.settings.publish.cdn_url,
             )
         return self._bundle_urls
 
