@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import http.client as http_client
 import os
 import shutil
@@ -153,7 +154,10 @@ def npm_install(spec: str) -> Path:
 def npm_tree(*specs: str) -> Path:
     """A node_modules folder holding ``name@version`` packages and their dependencies, as one
     `npm install` lays it out; installed once into the cache. Returns the node_modules folder."""
-    prefix = CACHE / "npm" / ("tree-" + "+".join(s.replace("/", "_") for s in sorted(specs)))
+    name = "tree-" + "+".join(s.replace("/", "_") for s in sorted(specs))
+    if len(name) > 200:  # a file name's limit is 255 bytes: a long list of packages is named by its hash
+        name = "tree-" + hashlib.sha256(name.encode()).hexdigest()[:16]
+    prefix = CACHE / "npm" / name
     if (prefix / "installed").exists():
         return prefix / "node_modules"
     npm = need_executable("npm")

@@ -35,6 +35,12 @@ class RealApp:
     package: str | None = None  # index apps: the top-level package copied out of site-packages
     env: dict[str, str] = field(default_factory=dict)  # {project} is filled in
     npm: tuple[str, ...] = ()  # npm packages its filters run (installed once, with `npm install`)
+    # (folder relative to the project, npm packages): a node_modules its bundles read, as its own
+    # install step lays it out (PowerDNS-Admin's `yarn install`), at its lock file's versions
+    node_modules: tuple[str, tuple[str, ...]] | None = None
+    # bundle outputs the checkout ships, removed from both copies: webassets' timestamp updater finds
+    # a committed output as new as its sources, so stock would serve it, stale, until a build
+    built: tuple[str, ...] = ()
     tests: tuple[str, ...] = ()  # pytest arguments for its own suite, relative to the project
     prepare: tuple[tuple[str, ...], ...] = ()  # `flask` commands before the first build (a database)
     xfail: dict[str, str] = field(default_factory=dict)
@@ -55,6 +61,10 @@ ABILIAN_ENV = {
     "FLASK_SQLALCHEMY_DATABASE_URI": "sqlite:///{project}/db.sqlite",
     "FLASK_DRAMATIQ_BROKER_URL": "redis://127.0.0.1:9/0",  # never reached: no task runs
 }
+
+# jtimeout 3.2.0, in PowerDNS-Admin's yarn.lock, is no longer on the npm registry: its source, the
+# HTMLGuyLLC/jTimeout checkout at tag 3.2.0 (e1f1e5c) beside the apps, is packed and installed instead.
+JTIMEOUT = f"{REALAPPS}/jTimeout" if REALAPPS else "jtimeout@3.2.0"
 
 CATALOG = (
     RealApp(
@@ -118,7 +128,7 @@ CATALOG = (
             "from flask_assets import Bundle, Environment\n",
             "from flask_assets import Bundle\nfrom flask_bust_assets import BustAssets as Environment\n",
         ),
-        pages=("/", "/about"),
+        pages=("/", "/about/", "/login/", "/register/"),  # "/about" redirects to an absolute https URL
         edit=("dribdat/static/css/style.css",),
         env={
             "SERVER_NAME": "localhost",
@@ -142,21 +152,75 @@ CATALOG = (
             "from flask_assets import Bundle, Filter\nfrom flask_bust_assets import BustAssets as Environment\n",
         ),
         pages=("/login",),
-        edit=("powerdnsadmin/static/custom/css/custom.css",),
+        # /login, the one page without an account, links css_login: two node_modules stylesheets
+        # (custom.css is in css_main, behind the login); a package upgrade edits them like this
+        edit=("powerdnsadmin/static/node_modules/admin-lte/dist/css/adminlte.css",),
+        # .yarnrc puts yarn's modules folder in static; these are yarn.lock's resolutions at the pin
+        node_modules=(
+            "powerdnsadmin/static/node_modules",
+            (
+                "@fortawesome/fontawesome-free@7.3.1",
+                "@popperjs/core@2.11.8",
+                "admin-lte@4.1.0",
+                "bootstrap@5.3.8",
+                "datatables.net@1.13.11",
+                "datatables.net-bs5@1.13.11",
+                "datatables.net-plugins@1.13.6",
+                "jquery@3.7.1",
+                "jquery-validation@1.22.1",
+                "knockout@3.5.3",
+                JTIMEOUT,
+            ),
+        ),
         env={"SECRET_KEY": "compat", "SQLALCHEMY_DATABASE_URI": "sqlite:///{project}/pda.db"},
         prepare=(("db", "upgrade"),),
         tests=("tests/unit",),
     ),
     RealApp(
-        name="OctoPrint",
-        pinned="OctoPrint==1.11.8 (wheel, package index)",
-        shows="subclasses Environment (a custom resolver, directory property, memory manifest, updater), "
-        "custom Filter subclasses, LESS; its assets are set up inside its Tornado server's start-up",
-        install=("OctoPrint==1.11.8",),
-        flask_app="",  # no `flask --app`: see docs/compat.md
-        swap=("octoprint/server/__init__.py", "from flask_assets import Bundle, Environment\n", ""),
-        pages=(),
-        edit=(),
+        name="flask-base",
+        pinned="hack4impact/flask-base@811fda1",
+        shows="app skeleton: app factory taking a config name, three blueprints, SCSS through the scss filter "
+        "(dart-sass), jsmin, a bundle with no filter, append_path to folders outside static, url_expire, "
+        "Flask-Compress, Flask-WTF, Flask-Login, Flask-RQ, its own unittest suite",
+        # Its requirements.txt pins Flask 1.1 (older than Flask-Assets 2 and this package support); the
+        # Flask 2.2-era releases its code still imports under (itsdangerous 2.1 drops its
+        # TimedJSONWebSignatureSerializer, WTForms 3 wtforms.ext, redis 4 the redis._compat Flask-RQ uses):
+        install=(
+            "flask==2.2.5",
+            "werkzeug==2.2.3",
+            "jinja2==3.1.2",
+            "itsdangerous==2.0.1",
+            "click==8.1.3",
+            "flask-assets==2.0",
+            "webassets==2.0",
+            "jsmin==3.0.1",
+            "flask-compress==1.13",
+            "flask-login==0.6.2",
+            "flask-mail==0.9.1",
+            "flask-rq==0.2",
+            "rq==1.10.1",
+            "redis==3.5.3",
+            "flask-sqlalchemy==2.5.1",
+            "sqlalchemy==1.4.46",
+            "flask-wtf==1.0.1",
+            "wtforms==2.3.3",
+            "email-validator==1.3.1",
+            "raygun4py==4.3.0",
+            "faker==2.0.1",
+            "pytest",
+        ),
+        flask_app="app:create_app('production')",
+        swap=(
+            "app/__init__.py",
+            "from flask_assets import Environment\n",
+            "from flask_bust_assets import BustAssets as Environment\n",
+        ),
+        pages=("/", "/account/login", "/account/register"),  # "/about" needs tables only manage.py creates
+        edit=("app/assets/styles/app.scss",),
+        env={"SECRET_KEY": "compat"},
+        npm=("sass@1.57.1",),  # webassets' scss filter runs `sass --stdin`: dart-sass's command line
+        built=("app/static/styles/app.css",),  # committed, from Ruby Sass with --debug-info
+        tests=("tests",),
     ),
 )
 

@@ -6,9 +6,9 @@ Runs inside the app's own venv (not ours), as a script:
 
 RESULT_DIR/result.json maps each page to its status and the local URLs it references
 (``<link href>``, ``<script src>``, ``<img src>``, and the ``url()`` references of the
-stylesheets it links), and each URL (those, then the ``--also`` ones: URLs an earlier
-drive saw) to its status, content type and the file under RESULT_DIR/bodies/ that holds
-its bytes. Standard library plus Flask only.
+stylesheets it links), and each URL to its status, content type and the file under
+RESULT_DIR/bodies/ that holds its bytes. URLs after ``--also`` are fetched as URLs, not pages
+(a file an earlier build linked: is it still served?). Standard library plus Flask only.
 """
 
 from __future__ import annotations
@@ -30,6 +30,11 @@ from werkzeug.serving import make_server
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
 
 
+# <link rel> values naming another document, not a file the page loads (dribdat's RSS feed,
+# whose bytes hold the time it was made)
+DOCUMENTS = {"alternate", "canonical", "author", "help", "license", "search", "next", "prev", "me", "preconnect"}
+
+
 class References(html.parser.HTMLParser):
     """The URLs a page's tags load: stylesheets, scripts, images, icons."""
 
@@ -39,6 +44,8 @@ class References(html.parser.HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         wanted = {"link": "href", "script": "src", "img": "src", "source": "src"}.get(tag)
+        if tag == "link" and DOCUMENTS & set((dict(attrs).get("rel") or "").lower().split()):
+            return
         for name, value in attrs:
             if name == wanted and value:
                 self.urls.append(value)
@@ -79,15 +86,20 @@ def main() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     root = f"http://127.0.0.1:{server.server_port}"
     result: dict[str, dict[str, object]] = {"pages": {}, "urls": {}}
-    urls = result["urls"]
 
-    def fetch(path: str) -> str:
-        """GET ``path`` once per drive (pages share stylesheets): each body gets a file of its own."""
-        code, kind, data, _ = get(root, path)
-        name = str(len(urls))  # a new URL only: a name is never reused for other bytes
+    def fetch(url: str) -> None:
+        """GET ``url`` once per drive (pages share stylesheets), and what a stylesheet loads."""
+        if url in result["urls"]:
+            return
+        code, kind, data, _ = get(root, url)
+        name = f"{len(result['urls'])}"  # unique: each URL is added once, right here
         (bodies / name).write_bytes(data)
-        urls[path] = {"status": code, "type": kind, "body": name}
-        return data.decode("utf-8", "replace") if "css" in kind else ""
+        result["urls"][url] = {"status": code, "type": kind, "body": name}
+        if "css" in kind:  # what the stylesheet loads is referenced too
+            for nested in CSS_URL.findall(data.decode("utf-8", "replace")):
+                inner = local(root + url, nested)
+                if inner:
+                    fetch(inner)
 
     try:
         for page in pages:
@@ -95,17 +107,11 @@ def main() -> None:
             parser = References()
             parser.feed(body.decode("utf-8", "replace"))
             refs = [p for p in (local(final, r) for r in parser.urls) if p]
-            for ref in dict.fromkeys(refs):
-                if ref in urls:
-                    continue
-                for nested in CSS_URL.findall(fetch(ref)):  # what the stylesheet loads is referenced too
-                    inner = local(root + ref, nested)
-                    if inner and inner not in refs and inner not in urls:
-                        fetch(inner)
+            for ref in refs:
+                fetch(ref)
             result["pages"][page] = {"status": status, "refs": refs}
-        for path in also:
-            if path not in urls:
-                fetch(path)
+        for url in also:
+            fetch(url)
     finally:
         server.shutdown()
     (result_dir / "result.json").write_text(json.dumps(result, indent=1))

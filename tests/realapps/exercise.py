@@ -7,6 +7,7 @@ then fails with that stage's message, and the checks that do not need it still r
 from __future__ import annotations
 
 import re
+import urllib.parse
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -22,17 +23,35 @@ HASHED = re.compile(r"[.-][0-9a-f]{8,}(?=[.?)'\"]|$)")
 EDIT = "\n.bust-compat-edit { color: #123456 }\n"
 
 
+CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+?)\1\s*\)""")
+
+
 def logical(url: str) -> str:
     return HASHED.sub("", url.split("?", 1)[0])
 
 
+def resolved(css: str, url: str) -> str:
+    """``css`` (served at ``url``) with each local url() spelled as the path it resolves to: ours
+    names digested files relative to the stylesheet (docs/filters.md) where the app may have
+    written ``/static/img/x.png``; both load the same file."""
+
+    def absolute(match: re.Match[str]) -> str:
+        quote, ref = match.group(1), match.group(2).strip()
+        if ref.startswith(("data:", "#")) or urllib.parse.urlsplit(ref).scheme or ref.startswith("//"):
+            return match.group(0)
+        return f"url({quote}{urllib.parse.urljoin(url, ref)}{quote})"
+
+    return CSS_URL.sub(absolute, css)
+
+
 def served(result: dict[str, Any]) -> dict[str, tuple[int, bytes]]:
-    """Logical URL -> (status, body as compared: CSS with hashed names made logical) of one drive."""
+    """Logical URL -> (status, body as compared: CSS with url() resolved and hashed names made
+    logical) of one drive."""
     out: dict[str, tuple[int, bytes]] = {}
     for url, info in result["urls"].items():
         body = (Path(result["bodies"]) / info["body"]).read_bytes()
         if "css" in info["type"]:
-            body = HASHED.sub("", body.decode("utf-8", "replace")).encode()
+            body = HASHED.sub("", resolved(body.decode("utf-8", "replace"), url)).encode()
         out.setdefault(logical(url), (info["status"], body))
     return out
 
@@ -80,9 +99,12 @@ class Outcome:
 
 
 def prepare(side: Side) -> None:
+    """The app's set-up commands, in production and in debug: its debug config may use another
+    database (dribdat's DevConfig: dev.db)."""
     for command in side.app.prepare:
-        done = side.flask(*command)
-        assert done.returncode == 0, f"flask {' '.join(command)} failed: {done.stderr[-2000:]}"
+        for in_debug in (False, True):
+            done = side.flask(*command, debug=in_debug)
+            assert done.returncode == 0, f"flask {' '.join(command)} failed: {done.stderr[-2000:]}"
 
 
 def both(run: Callable[[Side], Any], stock: Side, ours: Side) -> dict[str, Any]:
@@ -94,7 +116,8 @@ def both(run: Callable[[Side], Any], stock: Side, ours: Side) -> dict[str, Any]:
 
 def edit_and_rebuild(stock: Side, ours: Side) -> dict[str, Any]:
     """Edit a stylesheet in both copies, rebuild; drive; then `clean` ours and drive again."""
-    before = ours.drive("before-edit")
+    # Both sides drive the same pages as often: an app's pages may show its own activity (dribdat's feed)
+    before = both(lambda side: side.drive("before-edit"), stock, ours)["ours"]
     for side in (stock, ours):
         for name in side.app.edit:
             with (side.project / name).open("a", encoding="utf-8") as handle:
@@ -111,6 +134,14 @@ def edit_and_rebuild(stock: Side, ours: Side) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def debug(app: RealApp, source: Path, tmp: Path) -> dict[str, Any]:
+    """Both served with FLASK_DEBUG=1 from fresh copies, never built: after a build, stock's debug
+    pages get the production output back (webassets finds it up to date: abilian's minified CSS)."""
+    stock, ours = sides(app, source, tmp / "debug")
+    both(prepare, stock, ours)
+    return both(lambda side: side.drive("debug", True), stock, ours)
+
+
 def exercise(app: RealApp, source: Path, tmp: Path) -> Outcome:
     outcome = Outcome(app)
     outcome.stage("sides", lambda: sides(app, source, tmp))
@@ -118,11 +149,9 @@ def exercise(app: RealApp, source: Path, tmp: Path) -> Outcome:
         return outcome
     stock, ours = outcome.stages["sides"]
     outcome.stage("prepare", lambda: both(prepare, stock, ours))
-    # Debug first: "no build" means none yet, as on a developer's fresh checkout (after a build,
-    # debug would render what the build left).
-    outcome.stage("debug", lambda: both(lambda side: side.drive("debug", True), stock, ours))
     outcome.stage("build", lambda: both(timed_build, stock, ours))
     outcome.stage("production", lambda: both(lambda side: side.drive("production"), stock, ours))
+    outcome.stage("debug", lambda: debug(app, source, tmp))
     outcome.stage("edit", lambda: edit_and_rebuild(stock, ours))
     outcome.stage("tests", lambda: both(Side.tests, stock, ours))
     return outcome

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from ..helpers import CACHE, REQUIRE_E2E, need_executable, npm_install
+from ..helpers import CACHE, REQUIRE_E2E, need_executable, npm_install, npm_tree
 from .catalog import RealApp
 
 REPO = Path(__file__).resolve().parents[2]
@@ -162,6 +162,12 @@ def sides(app: RealApp, source: Path, tmp: Path) -> tuple[Side, Side]:
             shutil.copytree(site / app.package, project / app.package, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copytree(source, project, symlinks=True, ignore=shutil.ignore_patterns(".git", "__pycache__"))
+        for name in app.built:
+            (project / name).unlink()
+        if app.node_modules:  # real files, as the app's install step leaves them
+            folder, specs = app.node_modules
+            shutil.rmtree(project / folder, ignore_errors=True)
+            shutil.copytree(npm_tree(*map(packed, specs)), project / folder, symlinks=True)
         copies.append(Side(app, project, venv, path))
     stock, ours = copies
     target, old, new = app.swap
@@ -169,6 +175,20 @@ def sides(app: RealApp, source: Path, tmp: Path) -> tuple[Side, Side]:
     assert text.count(old) == 1, f"{app.name}: the line to switch is not in {target} once; is it at {app.pinned}?"
     (ours.project / target).write_text(text.replace(old, new), encoding="utf-8")
     return stock, ours
+
+
+def packed(spec: str) -> str:
+    """``spec``, or for a package's source folder the tarball `npm pack` makes of it: npm links a
+    folder into node_modules instead of copying it, and an app's install step leaves real files."""
+    if not Path(spec).is_dir():
+        return spec
+    packs = CACHE / "npm" / "packs"
+    packs.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [need_executable("npm"), "pack", "--silent", "--pack-destination", str(packs), spec],
+        check=True, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    return str(packs / done.stdout.strip().splitlines()[-1])
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, float]]:

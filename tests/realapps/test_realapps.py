@@ -71,6 +71,7 @@ def test_production_pages_serve_what_stock_serves(outcome: Outcome) -> None:
 @check("debug")
 def test_debug_pages_serve_what_stock_serves(outcome: Outcome) -> None:
     drives = outcome.get("debug")
+    assert all(info["status"] < 500 for info in drives["stock"]["pages"].values()), "stock's pages fail: void"
     assert differences(drives["stock"], drives["ours"]) == []
 
 
