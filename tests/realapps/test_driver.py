@@ -26,8 +26,9 @@ def feed(): return "changes each time"
 
 
 def test_each_url_keeps_its_own_body_when_pages_share_it(tmp_path: Path) -> None:
-    """Two pages linking the same files: every URL's recorded body is what it served (the old
-    driver wrote a re-fetched URL's bytes under one shared name, so all compared alike)."""
+    """Two pages linking the same files: every URL's recorded body is what it served (the branch
+    base's driver wrote each re-fetched URL's bytes under one shared name, so all compared alike),
+    and a feed, whose bytes hold the time it was made, is no asset to compare (main's records it)."""
     (tmp_path / "static").mkdir()
     (tmp_path / "static/a.css").write_text("a { background: url(img/x.png) }")
     (tmp_path / "static/img").mkdir()
