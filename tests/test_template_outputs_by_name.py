@@ -1,0 +1,99 @@
+"""A bundle written in a template, seen as a careless Flask-Assets user switching an app sees it.
+
+Found by attacking issue 23's drop-in (attack23): a template bundle (``{% assets filters=...,
+output=..., "js/a.js" %}``) is, in development, built by webassets' own path into the static
+folder, which the docs say is only read; and its output's plain name, linked with
+``url_for('static', filename=...)`` as apps written for stock do, serves whatever copy lies in
+the static folder (one stock left there, or one a development render wrote), not the bundle's
+current output. Registered bundles get both right (tests/test_output_urls.py); these do not yet.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from flask import render_template
+
+from .helpers import make_app, run_flask, write
+
+APP = """
+from flask import Flask, render_template
+from flask_bust_assets import BustAssets
+
+app = Flask(__name__)
+assets = BustAssets(app)
+
+@app.get("/")
+def index():
+    return render_template("index.html")
+"""
+TEMPLATE = (
+    '{% assets filters="rjsmin", output="gen/tpl.js", "js/a.js" %}'
+    '<script src="{{ ASSET_URL }}"></script>{% endassets %}\n'
+    '{% assets filters="rcssmin", output="gen/tpl.%(version)s.css", "css/a.css" %}'
+    '<link href="{{ ASSET_URL }}">{% endassets %}\n'
+    "<script src=\"{{ url_for('static', filename='gen/tpl.js') }}\"></script>\n"
+)
+URL = re.compile(r'(?:src|href)="([^"]+)"')
+
+
+def project(root: Path) -> Path:
+    write(root, "app.py", APP)
+    write(root, "templates/index.html", TEMPLATE)
+    write(root, "static/js/a.js", "var a = 1;\n")
+    write(root, "static/css/a.css", "h1 { color : red }\n")
+    return root
+
+
+def fetched(root: Path, config: dict[str, object]) -> dict[str, bytes]:
+    """Every URL the page links, and the bytes it answers, from the project's app in this process."""
+    app, _ = make_app(root, config)
+    app.add_url_rule("/", view_func=lambda: render_template("index.html"))
+    client = app.test_client()
+    page = client.get("/").get_data(as_text=True)
+    answers = {}
+    for url in URL.findall(page):
+        response = client.get(url)
+        assert response.status_code == 200, (url, page)
+        answers[url] = response.get_data()
+    return answers
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="attack23: in development a template bundle is built by webassets into the static folder",
+)
+def test_a_development_render_of_a_template_bundle_writes_nothing_into_the_static_folder(tmp_path: Path) -> None:
+    project(tmp_path)
+    fetched(tmp_path, {"ASSETS_AUTO_BUILD": True})
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "static").rglob("*") if p.is_file())
+    assert written == ["static/css/a.css", "static/js/a.js"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="attack23: a development render leaves template outputs in static/, which `check` then calls new",
+)
+def test_check_after_build_and_a_development_render_is_up_to_date(tmp_path: Path) -> None:
+    project(tmp_path)
+    assert run_flask(tmp_path, "assets", "build").returncode == 0
+    fetched(tmp_path, {"ASSETS_AUTO_BUILD": True})  # the developer opens the page once
+    result = run_flask(tmp_path, "assets", "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="attack23: url_for('static', filename=<a template bundle's output>) serves a stale copy in static/",
+)
+def test_url_for_a_template_bundles_output_gives_its_current_bytes_not_a_stale_copy(tmp_path: Path) -> None:
+    project(tmp_path)
+    write(tmp_path, "static/gen/tpl.js", "var stale=0;")  # what stock Flask-Assets left there on a request
+    write(tmp_path, "static/js/a.js", "var a = 2;\n")
+    result = run_flask(tmp_path, "assets", "build")
+    assert result.returncode == 0, result.stderr
+    answers = fetched(tmp_path, {})
+    assert b"var stale=0;" not in answers.values(), answers
+    assert sorted(set(answers.values())) == [b"h1{color:red}", b"var a=2;"], answers
