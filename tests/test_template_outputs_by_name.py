@@ -103,3 +103,14 @@ def test_url_for_a_template_bundles_output_gives_its_current_bytes_not_a_stale_c
     answers = fetched(tmp_path, {})
     assert b"var stale=0;" not in answers.values(), answers
     assert sorted(set(answers.values())) == [b"h1{color:red}", b"var a=2;"], answers
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="attack23: in production url_for('static', filename=<a template bundle's output>) is its plain name, a 404",
+)
+def test_in_production_url_for_a_template_bundles_output_is_not_a_404(tmp_path: Path) -> None:
+    project(tmp_path)
+    result = run_flask(tmp_path, "assets", "build")
+    assert result.returncode == 0, result.stderr
+    assert sorted(set(fetched(tmp_path, {}).values())) == [b"h1{color:red}", b"var a=1;"]
