@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from flask import render_template
 
+from flask_bust_assets import Bundle
+
 from .helpers import make_app, run_flask, write
 
 APP = """
@@ -114,3 +116,22 @@ def test_in_production_url_for_a_template_bundles_output_is_not_a_404(tmp_path: 
     result = run_flask(tmp_path, "assets", "build")
     assert result.returncode == 0, result.stderr
     assert sorted(set(fetched(tmp_path, {}).values())) == [b"h1{color:red}", b"var a=1;"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="attack23: under ASSETS_DEBUG webassets merges a compiled (libsass) bundle into the static folder",
+)
+def test_assets_debug_with_a_compiler_filter_writes_nothing_into_the_static_folder(tmp_path: Path) -> None:
+    pytest.importorskip("sass")  # libsass
+    write(tmp_path, "static/scss/_colors.scss", "$brand: red;\n")
+    write(tmp_path, "static/scss/main.scss", '@import "colors";\nbody { color: $brand; }\n')
+    app, assets = make_app(tmp_path, {"ASSETS_AUTO_BUILD": True, "ASSETS_DEBUG": True})
+    assets.register("css", Bundle("scss/main.scss", filters="libsass", output="gen/main.css"))
+    app.add_url_rule("/", view_func=lambda: render_template("page.html"))
+    write(tmp_path, "templates/page.html", '{% assets "css" %}<link href="{{ ASSET_URL }}">{% endassets %}')
+    client = app.test_client()
+    (url,) = URL.findall(client.get("/").get_data(as_text=True))
+    assert b"color: red" in client.get(url).get_data()
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "static").rglob("*") if p.is_file())
+    assert written == ["static/scss/_colors.scss", "static/scss/main.scss"]
