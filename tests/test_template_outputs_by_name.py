@@ -10,6 +10,7 @@ current output. Registered bundles get both right (tests/test_output_urls.py); t
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -135,3 +136,25 @@ def test_assets_debug_with_a_compiler_filter_writes_nothing_into_the_static_fold
     assert b"color: red" in client.get(url).get_data()
     written = sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "static").rglob("*") if p.is_file())
     assert written == ["static/scss/_colors.scss", "static/scss/main.scss"]
+
+
+def test_in_development_a_template_bundles_sass_partial_edit_gives_a_new_output(tmp_path: Path) -> None:
+    """Issue 23 item 8 for a bundle written in a template: webassets' own path, without depends=,
+    kept serving the first compile after the partial changed."""
+    pytest.importorskip("sass")  # libsass
+    partial = write(tmp_path, "static/scss/_colors.scss", "$brand: red;\n")
+    write(tmp_path, "static/scss/main.scss", '@import "colors";\nbody { color: $brand; }\n')
+    tag = (
+        '{% assets filters="libsass", output="gen/t.%(version)s.css", "scss/main.scss" %}{{ ASSET_URL }}{% endassets %}'
+    )
+    write(tmp_path, "templates/page.html", tag)
+    app, _ = make_app(tmp_path, {"ASSETS_AUTO_BUILD": True})
+    app.add_url_rule("/", view_func=lambda: render_template("page.html"))
+    client = app.test_client()
+    served = []
+    for color in ("red", "blue"):
+        partial.write_text(f"$brand: {color};\n", encoding="utf-8")
+        stamp = partial.stat().st_mtime + (10 if color == "blue" else 0)  # a later edit, whatever the clock
+        os.utime(partial, (stamp, stamp))
+        served.append(client.get(client.get("/").get_data(as_text=True).strip()).get_data())
+    assert [b"color: red" in served[0], b"color: blue" in served[1]] == [True, True], served
