@@ -31,6 +31,7 @@ from .process_manifest import ProcessManifest
 from .resolvers import LiveResolver, ManifestResolver, Resolver
 from .settings import Settings, is_strict, read_settings, static_roots
 from .static_urls import LiveStaticUrls, ManifestStaticUrls, MissingStatic, PlainStaticUrls, StaticUrls
+from .template_scan import prebuilt_bundles
 from .wsgi import Finder
 
 
@@ -144,7 +145,9 @@ class BustState:
                 manifest_path=settings.build.manifest_path,
                 files=self._file_urls() if settings.static.enabled else PlainStaticUrls(),
                 missing=MissingStatic(settings.static.missing_static, ""),
-                templates=self._live_templates,
+                templates=self._live_templates
+                if self.live
+                else prebuilt_bundles(self.app.jinja_env, self.env, self._manifest_data().bundles.keys()),
             )
         return self._static_urls
 
