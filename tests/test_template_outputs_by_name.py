@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
-from flask import render_template
+from flask import render_template, render_template_string
 
 from flask_bust_assets import Bundle
 
@@ -151,3 +151,25 @@ def test_in_development_a_template_bundles_sass_partial_edit_gives_a_new_output(
         os.utime(partial, (stamp, stamp))
         served.append(client.get(client.get("/").get_data(as_text=True).strip()).get_data())
     assert [b"color: red" in served[0], b"color: blue" in served[1]] == [True, True], served
+
+
+def test_a_template_bundle_built_on_request_in_production_gets_a_new_url_after_an_edit(tmp_path: Path) -> None:
+    """A tag the build cannot prebuild (a template from a string here; variables in its arguments
+    alike) is built on request, as stock does; stock's URL then carries ``?<version>``, so an edit
+    gives a new URL. Under filename versioning webassets' own path gave the bare output name."""
+    write(tmp_path, "static/css/a.css", "a { color : red }\n")
+    write(tmp_path, "app.py", APP)
+    assert run_flask(tmp_path, "assets", "build").returncode == 0  # a manifest: production
+    app, _ = make_app(tmp_path)
+    tag = '{% assets filters="rcssmin", output="gen/t.css", "css/a.css" %}{{ ASSET_URL }}{% endassets %}'
+    app.add_url_rule("/", view_func=lambda: render_template_string(tag))
+    client = app.test_client()
+    urls = []
+    for color in ("red", "blue"):
+        source = write(tmp_path, "static/css/a.css", f"a {{ color : {color} }}\n")
+        stamp = source.stat().st_mtime + (10 if color == "blue" else 0)  # a later edit, whatever the clock
+        os.utime(source, (stamp, stamp))
+        url = client.get("/").get_data(as_text=True)
+        assert client.get(url).get_data() == f"a{{color:{color}}}".encode(), url
+        urls.append(url)
+    assert urls[0] != urls[1], urls
