@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from webassets.bundle import Bundle, wrap
@@ -92,9 +92,10 @@ class SourceWatch:
     file the CSS references.
     """
 
-    def __init__(self, env: Any, digester: Digester | None) -> None:
+    def __init__(self, env: Any, digester: Digester | None, templates: Mapping[str, Bundle] | None = None) -> None:
         self._env = env
         self._digester = digester
+        self._templates = {} if templates is None else templates  # template bundles by key, filled by renders
         self._files: dict[str, tuple[list[str], tuple[tuple[str, int], ...], tuple[Any, ...]]] = {}
 
     def snapshot(self, name: str) -> Hashable:
@@ -102,7 +103,7 @@ class SourceWatch:
         listed = self._files.get(name)
         own = tuple(stamp(path) for path in listed[0]) if listed is not None else ()
         if listed is None or own != listed[2] or any(_mtime(folder) != mtime for folder, mtime in listed[1]):
-            bundle = lookup(self._env, name)
+            bundle = self._templates[name] if name in self._templates else lookup(self._env, name)
             files = source_files(bundle, wrap(self._env, bundle))
             files.extend(partial_files(bundle, wrap(self._env, bundle)))
             folders = tuple((folder, _mtime(folder)) for folder in sorted({os.path.dirname(f) for f in files}))

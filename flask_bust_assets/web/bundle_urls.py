@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Container
+from collections.abc import Container, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -40,6 +40,7 @@ class BundleUrls:
         debug: bool,
         prebuilt: Container[str] | None = None,
         cdn_url: str | None = None,
+        live_templates: MutableMapping[str, Any] | None = None,
     ) -> None:
         self._app = app
         self._env = env
@@ -50,6 +51,9 @@ class BundleUrls:
         self._extras: dict[str, Any] = {}
         self._prebuilt = prebuilt  # keys of the template bundles the manifest has; None: built live
         self._templates: dict[Any, tuple[str, Any] | None] = {}  # the tag's arguments -> (key, EXTRA)
+        # Development: template bundles the live resolver builds, by key. Left to webassets, they
+        # would be written into the static folder, and a later build would digest them as sources.
+        self._live_templates = live_templates
 
     def urls(self, name: str) -> list[Url]:
         """(URL, manifest entry) for every output of bundle ``name``."""
@@ -91,7 +95,7 @@ class BundleUrls:
         ``arguments`` are the tag's (filters, output, debug, depends, sources); the manifest key
         they give is remembered, so a render costs a dictionary lookup.
         """
-        if self._debug or self._prebuilt is None:
+        if self._debug or (self._prebuilt is None and self._live_templates is None):
             return None
         try:
             remembered = _frozen(arguments)
@@ -110,7 +114,16 @@ class BundleUrls:
 
     def _template_key(self, arguments: tuple[Any, ...]) -> tuple[str, Any] | None:
         definition = Definition.of(*arguments)
-        if definition is not None and self._prebuilt is not None and definition.key in self._prebuilt:
+        if self._prebuilt is None:  # development: built live, as a registered bundle is
+            if definition is None or definition.output is None or self._live_templates is None:
+                return None  # without output webassets links its sources, writing nothing
+            try:
+                bundle = definition.bundle(self._env)
+            except ValueError:  # an unknown filter: webassets' own path raises it, as stock does
+                return None
+            self._live_templates[definition.key] = bundle
+            return definition.key, bundle.extra
+        if definition is not None and definition.key in self._prebuilt:
             return definition.key, definition.bundle(self._env).extra
         if arguments[1]:  # built on request (one without output links its sources, as before: no build)
             logger.warning(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..build.bundle import BuildSettings, build_bundle, write_files
@@ -22,15 +22,22 @@ class LiveBuilder:
     (``flask assets watch``) replaces it, and the filters use the same one.
     """
 
-    def __init__(self, env: Any, settings: BuildSettings, digester: Callable[[], Digester]) -> None:
+    def __init__(
+        self,
+        env: Any,
+        settings: BuildSettings,
+        digester: Callable[[], Digester],
+        templates: Mapping[str, Any] | None = None,
+    ) -> None:
         self._env = env
         self._settings = settings
         self._digester = digester
+        self._templates = {} if templates is None else templates  # template bundles by key, filled by renders
 
     def bundle(self, name: str) -> tuple[BundleOutput, ...]:
         """Build bundle ``name`` and write its files and the files its CSS references."""
         digester = self._digester()
-        result = build_bundle(self._env, name, self._settings, digester)
+        result = build_bundle(self._env, name, self._settings, digester, bundle=self._templates.get(name))
         referenced = digester.take_pending()
         if result.error is not None:
             raise result.error

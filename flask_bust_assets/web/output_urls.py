@@ -11,7 +11,7 @@ when its sources changed in development.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from flask import Flask, has_app_context
@@ -55,6 +55,7 @@ class OutputUrls:
         manifest_path: str,
         files: StaticUrls,
         missing: MissingStatic,
+        templates: Mapping[str, Any] | None = None,
     ) -> None:
         self._app = app
         self._env = env
@@ -65,7 +66,8 @@ class OutputUrls:
         self._files = files
         self._missing = missing
         self._names: dict[Key, OutputName] = {}
-        self._registered = -1  # how many bundles were registered when the names were read
+        self._templates = {} if templates is None else templates  # development: template bundles rendered
+        self._registered = (-1, -1)  # how many bundles were registered (and rendered) when the names were read
         self._answers: dict[Key, tuple[Outputs, BundleOutput]] = {}
 
     def static_file(self, endpoint: str, filename: str) -> tuple[str, str] | None:
@@ -92,10 +94,10 @@ class OutputUrls:
     def output_name(self, endpoint: str, filename: str) -> OutputName | None:
         """The bundle output that ``url_for(endpoint, filename=filename)`` names, or None."""
         registered = named_bundles(self._env)
-        if len(registered) != self._registered:
+        if (len(registered), len(self._templates)) != self._registered:
             with self._context():
-                self._names = self._read_names(registered)
-            self._registered = len(registered)
+                self._names = self._read_names({**self._templates, **registered})
+            self._registered = (len(registered), len(self._templates))
         return self._names.get((endpoint, filename))
 
     def _current(self, name: OutputName, endpoint: str, filename: str) -> BundleOutput | None:

@@ -31,6 +31,7 @@ from .process_manifest import ProcessManifest
 from .resolvers import LiveResolver, ManifestResolver, Resolver
 from .settings import Settings, is_strict, read_settings, static_roots
 from .static_urls import LiveStaticUrls, ManifestStaticUrls, MissingStatic, PlainStaticUrls, StaticUrls
+from .template_scan import prebuilt_bundles
 from .wsgi import Finder
 
 
@@ -48,6 +49,7 @@ class BustState:
         self._bundle_urls: BundleUrls | None = None
         self._static_urls: OutputUrls | None = None
         self._published: frozenset[str] | None = None
+        self._live_templates: dict[str, Any] = {}  # development: bundles written in templates, by key
 
     # -- what everything is built from -------------------------------------------
 
@@ -102,7 +104,7 @@ class BustState:
         """Bundle outputs: from the manifest in production, built live otherwise."""
         if self._resolver is None:
             if self.live:
-                watch = SourceWatch(self.env, self.digester)
+                watch = SourceWatch(self.env, self.digester, self._live_templates)
                 self._resolver = LiveResolver(build=self._live_builder().bundle, snapshot=watch.snapshot)
             else:
                 self._resolver = ManifestResolver(
@@ -124,6 +126,7 @@ class BustState:
                 debug=self.settings.debug,
                 prebuilt=prebuilt,
                 cdn_url=self.settings.publish.cdn_url,
+                live_templates=self._live_templates if self.live else None,
             )
         return self._bundle_urls
 
@@ -142,6 +145,9 @@ class BustState:
                 manifest_path=settings.build.manifest_path,
                 files=self._file_urls() if settings.static.enabled else PlainStaticUrls(),
                 missing=MissingStatic(settings.static.missing_static, ""),
+                templates=self._live_templates
+                if self.live
+                else prebuilt_bundles(self.app.jinja_env, self.env, self._manifest_data().bundles.keys()),
             )
         return self._static_urls
 
@@ -172,7 +178,7 @@ class BustState:
         )
 
     def _live_builder(self) -> LiveBuilder:
-        return LiveBuilder(self.env, self.settings.build, lambda: self.digester)
+        return LiveBuilder(self.env, self.settings.build, lambda: self.digester, self._live_templates)
 
     # -- render paths (the hooks call these) -------------------------------------
 

@@ -8,7 +8,7 @@ fold them to constants, and a warning naming the template and line otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from flask.templating import DispatchingJinjaLoader
@@ -16,7 +16,7 @@ from jinja2 import BaseLoader, ChoiceLoader, Environment, PrefixLoader, Template
 from jinja2.nodes import EvalContext, Impossible
 from webassets.ext.jinja2 import AssetsExtension
 
-from ..build.template_bundles import ON_REQUEST, Definition
+from ..build.template_bundles import KEY_PREFIX, ON_REQUEST, Definition
 
 Declared = tuple[str, int, Definition]  # template name, line, what its tag declares
 ARGUMENTS = ("filters", "output", "debug", "depends")  # the tag's call arguments, in order, then its sources
@@ -109,3 +109,21 @@ def _listed(loader: BaseLoader, warnings: list[str]) -> Iterator[str]:
                 f"the template loader {type(loader).__name__} cannot list its templates, so the "
                 f"{{% assets %}} bundles written in them are not prebuilt: {ON_REQUEST}"
             )
+
+
+def prebuilt_bundles(jinja_env: Environment, env: Any, keys: Collection[str]) -> dict[str, Any]:
+    """The bundles written in templates that the manifest holds (``keys``), by key, for
+    ``url_for('static', filename=<their output>)`` in production. The manifest names what
+    each became, not the output as written, so the templates are read again: once per
+    process, and only if the manifest holds any template bundle."""
+    if not any(key.startswith(KEY_PREFIX) for key in keys):
+        return {}
+    declared, _ = scan_templates(jinja_env)
+    found = {}
+    for _, _, definition in declared:
+        if definition.output is not None and definition.key in keys and definition.key not in found:
+            try:
+                found[definition.key] = definition.bundle(env)
+            except ValueError:  # an unknown filter: the build left it out, as the key check says too
+                continue
+    return found

@@ -16,7 +16,7 @@ from webassets.ext.jinja2 import AssetsExtension
 from webassets.utils import is_url
 
 from ..build.webassets_api import named_bundles
-from ..core.digest import integrity
+from ..core.digest import VERSION_PLACEHOLDER, content_digest, integrity
 from ..core.static import inside
 from ..errors import UnknownBundleError, closest
 
@@ -48,7 +48,7 @@ class BustAssetsExtension(AssetsExtension):  # type: ignore[misc]
         if state is not None and plain:
             _refuse_unknown(self.environment.assets_environment, files)
         if state is not None and output is not None and not state.settings.debug:
-            return self._render_inline(filter, output, dbg, depends, files, caller)
+            return self._render_inline(state, filter, output, dbg, depends, files, caller)
         if state is not None and caller is not None:
             # ASSETS_DEBUG links each source under its digested URL; webassets hashes
             # the source file, yet a stylesheet is served with its references digested.
@@ -60,12 +60,16 @@ class BustAssetsExtension(AssetsExtension):  # type: ignore[misc]
 
         return str(super()._render_assets(filter, output, dbg, depends, files, caller))
 
-    def _render_inline(self, filter: Any, output: Any, dbg: Any, depends: Any, files: list[Any], caller: Any) -> str:
+    def _render_inline(
+        self, state: Any, filter: Any, output: Any, dbg: Any, depends: Any, files: list[Any], caller: Any
+    ) -> str:
         """A bundle written in the template that the manifest lacks: webassets builds it on
         request, as stock Flask-Assets does (in production too), and we add the integrity.
 
         Stock webassets hashes the literal ``%(version)s`` path and renders
-        ``ASSET_SRI`` as None; here it is the sha384 of the file the URL serves.
+        ``ASSET_SRI`` as None; here it is the sha384 of the file the URL serves. An output
+        without ``%(version)s`` gets ``?v=<digest>``, as stock's URL gets its version: under
+        filename versioning webassets' own path would give the bare name, the same after an edit.
         """
         env = self.environment.assets_environment
         bundle = self.BundleClass(
@@ -78,8 +82,12 @@ class BustAssetsExtension(AssetsExtension):  # type: ignore[misc]
             if len(urls) != 1:  # merged into one output, or not at all: leave it to webassets
                 return str(super()._render_assets(filter, output, dbg, depends, files, caller))
             with open(bundle.resolve_output(), "rb") as handle:
-                sri = integrity(handle.read())
-        return str(caller(urls[0], sri, bundle.extra))
+                data = handle.read()
+        url = urls[0]
+        if VERSION_PLACEHOLDER not in output and "?" not in url:
+            build = state.settings.build
+            url += "?v=" + content_digest(data, build.algorithm, build.length)
+        return str(caller(url, integrity(data), bundle.extra))
 
 
 def _refuse_unknown(env: Any, names: list[Any]) -> None:
