@@ -23,12 +23,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 import brotli
 
-from ..core.files import ENCODINGS, write_atomic
+from ..core.files import ENCODINGS, TEMP_PREFIX, TEMP_SUFFIX, write_atomic
 
 # Formats that are not compressed already; woff2, png, jpg, webp... are.
 COMPRESSIBLE = frozenset(
@@ -138,7 +139,9 @@ def _place(source: str | bytes, target: str, replace: bool = False) -> int:
     os.makedirs(os.path.dirname(target), exist_ok=True)
     try:
         if replace:  # a server reading the old variant meanwhile gets it whole, then the new one
-            temp = f"{target}.{os.getpid()}.link"
+            # The temp name of write_atomic's kind: a killed build's leftover is swept (pipeline.py).
+            folder, name = os.path.split(target)
+            temp = os.path.join(folder, f"{TEMP_PREFIX}{name}.{os.getpid()}.{threading.get_ident()}{TEMP_SUFFIX}")
             os.link(source, temp)
             os.replace(temp, target)
         else:

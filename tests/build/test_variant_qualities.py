@@ -29,11 +29,12 @@ def text(seed: int, lines: int) -> str:
 
 
 def project(root: Path, config: dict[str, object] | None = None) -> tuple[Flask, BustAssets]:
-    """A bundle whose CSS names an SVG, and a script only the static pass digests."""
+    """A bundle whose CSS names an SVG, and a script only the static pass digests: the two larger
+    than STORE_MIN (their variants linked from the store), the SVG smaller (written as bytes)."""
     svg = f"<svg xmlns='http://www.w3.org/2000/svg'><!-- {text(1, 60)} --></svg>\n"
     write(root, "static/img/logo.svg", svg)
-    write(root, "static/css/site.css", text(2, 400) + ".logo { background: url(../img/logo.svg) }\n")
-    write(root, "static/js/vendor.js", "// " + text(3, 400).replace("\n", "\n// "))
+    write(root, "static/css/site.css", text(2, 600) + ".logo { background: url(../img/logo.svg) }\n")
+    write(root, "static/js/vendor.js", "// " + text(3, 600).replace("\n", "\n// "))
     app, assets = make_app(root, config)
     assets.register("css", Bundle("css/site.css", filters="bust_cssurls", output="gen/site.%(version)s.css"))
     return app, assets
