@@ -180,6 +180,11 @@ def test_filter_options_are_part_of_the_cache_key(tmp_path: Path) -> None:
         ),
         ("BUST_ASSETS_DIGEST_LENGTH", "long", "BUST_ASSETS_DIGEST_LENGTH is 'long'; use a whole number"),
         ("BUST_ASSETS_BROTLI_QUALITY", 12, r"BUST_ASSETS_BROTLI_QUALITY is 12; use a whole number from 0 to 11"),
+        (
+            "BUST_ASSETS_STATIC_BROTLI_QUALITY",
+            "5",
+            r"BUST_ASSETS_STATIC_BROTLI_QUALITY is '5'; use a whole number from 0 to 11",
+        ),
         ("BUST_ASSETS_MANIFEST", "static/assets-manifest.json", "BUST_ASSETS_MANIFEST is .* inside the static folder"),
         ("ASSETS_CACHE", "static/.cache", "ASSETS_CACHE is .* inside the static folder"),
     ],

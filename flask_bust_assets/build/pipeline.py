@@ -174,15 +174,26 @@ def _on_demand(static: StaticPlan) -> Callable[[tuple[str, str]], bool]:
 
 def _variants(report: BuildReport, written: list[str], same: bool, settings: BuildSettings, cache: BuildCache) -> int:
     """Write the variants this build owes: of files new since the last build, and of files written.
-    Only content-addressed names get variants: a plain name's variant could go stale."""
-    produced = {b.abspath: b.data for r in report.results for b in r.files if b.abspath and not b.entry.query}
-    produced.update((d.abspath, d.data) for d in report.static.files if d.path != d.logical)
+    Only content-addressed names get variants: a plain name's variant could go stale.
+    Bundle outputs (every page downloads them) and static copies (many, most never downloaded)
+    are compressed at qualities of their own; when either quality changed since the last build,
+    every variant is made again at it."""
+    bundles = VariantStore(cache.folder, settings.brotli_quality)
+    copies = VariantStore(cache.folder, settings.static_brotli_quality)
+    produced = {
+        b.abspath: (b.data, bundles) for r in report.results for b in r.files if b.abspath and not b.entry.query
+    }
+    produced.update((d.abspath, (d.data, copies)) for d in report.static.files if d.path != d.logical)
+    qualities = f"br{settings.brotli_quality}-static-br{settings.static_brotli_quality}"
+    again = cache.path is not None and cache.variants != qualities  # no cache: kept, as before
+    cache.variants = qualities
     todo = set(written)
-    if not same:  # else every produced file was in the last build, its variants with it
+    if again:
+        todo.update(produced)
+    elif not same:  # else every produced file was in the last build, its variants with it
         newest, real = generations.load(settings.manifest_path).newest, RealPaths()
         todo.update(path for path in produced if newest.get(real(path)) != 0)  # 0: the last build's
-    store = VariantStore(cache.folder, settings.brotli_quality)
-    return compress_all([(path, produced[path]) for path in todo if path in produced], store)
+    return compress_all([(path, *produced[path]) for path in todo if path in produced], replace=again)
 
 
 def _record(

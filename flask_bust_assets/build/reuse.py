@@ -38,6 +38,7 @@ class BuildCache:
         # [fingerprint of the static scan, of the output folder's names, of the settings]
         self.tree: list[str] = []
         self.owner = ""  # the app whose build wrote that manifest (core/claims.py), by import name
+        self.variants = ""  # the qualities the variants beside the outputs were made at (pipeline.py)
         self.files = Records(os.path.join(folder, FILES) if folder else None)
         self._changed = False
         doc = _read(self.path)
@@ -45,9 +46,10 @@ class BuildCache:
             self.bundles = dict(doc["bundles"])
             self.manifest, self.tree = list(doc.get("manifest", [])), list(doc.get("tree", []))
             self.owner = str(doc.get("owner", ""))
+            self.variants = str(doc.get("variants", ""))
         else:
             self.files.path = None  # no header: records of another release, or none
-        self._saved = (list(self.manifest), list(self.tree), self.owner)
+        self._saved = (list(self.manifest), list(self.tree), self.owner, self.variants)
 
     def bundle(self, name: str, definition_key: str) -> dict[str, Any] | None:
         """The last build of ``name`` if nothing it depends on changed, else None."""
@@ -73,8 +75,11 @@ class BuildCache:
         records_changed = not self.files.loaded or files != self.files.as_dict()
         if records_changed:
             write_atomic(os.path.join(str(self.folder), FILES), _dump({"files": files}))
-        if records_changed or self._changed or self._saved != (self.manifest, self.tree, self.owner):
-            doc = {"bundles": self.bundles, "manifest": self.manifest, "tree": self.tree, "owner": self.owner}
+        if records_changed or self._changed or self._saved != (self.manifest, self.tree, self.owner, self.variants):
+            doc = {
+                "bundles": self.bundles, "manifest": self.manifest, "tree": self.tree, "owner": self.owner,
+                "variants": self.variants,
+            }  # fmt: skip
             write_atomic(self.path, _dump(doc))
 
 

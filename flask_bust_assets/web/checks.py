@@ -239,6 +239,7 @@ CHECKS: dict[str, Checker] = {
     "BUST_ASSETS_INVALID_JS": choice("error", "warn", default="error"),
     "BUST_ASSETS_KEEP_LICENCE": flag,
     "BUST_ASSETS_BROTLI_QUALITY": whole(0, 11),
+    "BUST_ASSETS_STATIC_BROTLI_QUALITY": whole(0, 11),
     "BUST_ASSETS_STATIC": flag,
     "BUST_ASSETS_STATIC_INCLUDE": strings("['*']"),
     "BUST_ASSETS_STATIC_EXCLUDE": strings("['robots.txt', 'downloads/*']"),

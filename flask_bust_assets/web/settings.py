@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from ..build.bundle import BuildSettings
-from ..build.variants import DEFAULT_BROTLI_QUALITY
+from ..build.variants import DEFAULT_BROTLI_QUALITY, DEFAULT_STATIC_BROTLI_QUALITY
 from ..core.digest import check_algorithm
 from ..core.manifest import manifest_path
 from ..core.static import StaticRoot, installed
@@ -164,6 +164,7 @@ def read_settings(app: Flask) -> Settings:
                 ("BUST_ASSETS_MISSING_REFERENCE", static.missing_reference),
             ),
             brotli_quality=checked(config, "BUST_ASSETS_BROTLI_QUALITY", DEFAULT_BROTLI_QUALITY),
+            static_brotli_quality=checked(config, "BUST_ASSETS_STATIC_BROTLI_QUALITY", DEFAULT_STATIC_BROTLI_QUALITY),
             modules=checked(config, "BUST_ASSETS_MODULES", ()),
             imports=checked(config, "BUST_ASSETS_IMPORTS", {}),
         ),

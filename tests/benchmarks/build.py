@@ -36,6 +36,8 @@ assets.register("site_css", Bundle("css/base.css", "css/layout.css", filters="{c
 assets.register("site_js", Bundle("js/greet.js", "js/app.js", filters="{js}", output="gen/site.%(version)s.js"))
 """
 OURS = APP.format(module="flask_bust_assets", extension="BustAssets", css="bust_cssurls,bust_cssmin", js="bust_jsmin")
+# Static copies at the bundles' brotli quality: every build before issue 23's BUST_ASSETS_STATIC_BROTLI_QUALITY.
+OURS_STATIC_Q10 = OURS.replace("assets = ", 'app.config["BUST_ASSETS_STATIC_BROTLI_QUALITY"] = 10\nassets = ', 1)
 
 
 def stock(css: str, js: str) -> str:
@@ -102,6 +104,10 @@ def main(quick: bool = False) -> None:
             record("start the app only (`flask routes`)", run(project, "routes"))
             record(
                 "ours, cold (defaults: minify, url rewrite, static digests, br + gzip)", run(project, "assets", "build")
+            )
+            before = fresh(sources, root / "ours-static-q10", OURS_STATIC_Q10)
+            record(
+                "ours, cold, static copies at brotli 10 (the default before issue 23)", run(before, "assets", "build")
             )
             record("ours, nothing changed", run(project, "assets", "build"))
             layout = project / "static/css/layout.css"
