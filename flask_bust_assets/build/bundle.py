@@ -226,7 +226,11 @@ def _not_utf8(sources: list[str], exc: UnicodeDecodeError) -> str:
             )
         except OSError:
             continue
-    return f"a source is not UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8"
+    # Every source reads as UTF-8: a filter wrote the bytes, and the sources are not to blame.
+    return (
+        f"every source of the bundle is UTF-8, but a filter produced bytes that are not ({exc.reason} at "
+        f"byte {exc.start}); choose another engine or filter for the bundle, and report it to the filter's authors"
+    )
 
 
 def _check_sources(sources: list[str], name: str) -> None:

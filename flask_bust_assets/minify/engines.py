@@ -20,6 +20,7 @@ import rcssmin
 import rjsmin
 
 from ..errors import BuildError, ConfigError, MinifyWarning
+from . import hashbang
 from .protect import ProtectionError, protect_css, protect_js
 from .renaming import INSTALL, available, minify_renaming, with_licences
 from .trust import NotJavaScript, Untrusted
@@ -109,6 +110,10 @@ def minify_js(
     column: it would fail in the browser too) or ``"warn"`` (served unminified, with a warning).
     """
     check_engine("js", engine)
+    head, text = hashbang.split(text)  # no engine may see it: it counts only at byte 0
+    if head:
+        rest = minify_js(text, engine=engine, keep_licence=keep_licence, source=source, invalid=invalid)
+        return hashbang.join(head, rest if rest.strip() else "")
     if engine == "tdewolff":
         if available():
             try:

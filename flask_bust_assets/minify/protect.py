@@ -17,7 +17,7 @@ from typing import Any
 from ..css import references as cssurls
 from ..css import tokens as csstokens
 from ..css.tokens import Span
-from . import javascript
+from . import hashbang, javascript
 
 
 class ProtectionError(ValueError):
@@ -167,6 +167,9 @@ def protect_js(text: str, *, keep_licence: bool) -> Protected:
     tree = javascript.tree(text)
     if tree.root_node.has_error:
         raise ProtectionError(f"not valid JavaScript at {_first_error(tree.root_node)}")
+    line = hashbang.stray(tree.root_node)
+    if line is not None:
+        raise ProtectionError(f"not valid JavaScript at line {line}, column 1 (a #! line counts only at byte 0)")
     protected = Protected(text="", prefix=free_prefix(text))
     pieces: list[bytes] = []
     cursor = 0

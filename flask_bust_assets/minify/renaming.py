@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.imports import installed
-from . import pieces
+from . import hashbang, pieces
 from .javascript import tree
 from .parameters import restore_parameters
 from .protect import free_prefix
 from .scopes import DECLARATIONS, renamable_functions
-from .trust import NotJavaScript, Untrusted, describe, hazards, licence_comments, parses, syntax_year
+from .trust import NotJavaScript, Untrusted, describe, directives, hazards, licence_comments, parses, syntax_year
 
 _LOCK = threading.Lock()  # its configuration is process-wide
 INSTALL = "pip install 'flask-bust-assets[minify]'"
@@ -59,7 +59,7 @@ def minify_renaming(text: str) -> Renamed:
     if _engine() is None:
         raise Untrusted(f"tdewolff-minify is not installed ({INSTALL})")
     root = tree(text).root_node
-    if root.has_error:
+    if root.has_error or hashbang.stray(root) is not None:
         raise NotJavaScript("it does not parse as JavaScript")
     year = syntax_year(root)
     found = hazards(root)
@@ -82,6 +82,11 @@ def _run(text: str, year: int) -> str:
             return str(engine.string("application/javascript", text))
         except engine.MinifyError as exc:
             raise Untrusted(f"tdewolff-minify failed ({exc})") from None
+        except UnicodeDecodeError as exc:  # "\312" in a string becomes the raw byte 0xca: the engine's fault
+            raise Untrusted(
+                f"tdewolff-minify wrote output that is not UTF-8 (byte {exc.object[exc.start]:#04x}, "
+                "from an escape such as a legacy octal one in a string)"
+            ) from None
 
 
 def _in_pieces(text: str, root: Any, year: int) -> tuple[str, str | None]:
@@ -114,6 +119,8 @@ def _trusted(text: str, year: int) -> str:
     minified = _run(text, year)
     if not parses(minified):
         raise Untrusted("tdewolff-minify's output does not parse")
+    if directives(minified) != directives(text):
+        raise Untrusted('tdewolff-minify folded a directive ("use strict") into an expression')
     restored = restore_parameters(text, minified)
     if restored != minified and not parses(restored):
         raise Untrusted("the output with its parameters put back does not parse")

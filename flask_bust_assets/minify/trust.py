@@ -42,6 +42,12 @@ NEWER_SYNTAX = """
 (lexical_declaration) @y2015
 """
 ES5 = 2009
+# Bodies that may open with a directive prologue ("use strict"; "use asm"), besides the file's top level.
+BODIES = """
+[(function_declaration body: (statement_block) @body) (function_expression body: (statement_block) @body)
+ (generator_function_declaration body: (statement_block) @body) (generator_function body: (statement_block) @body)
+ (method_definition body: (statement_block) @body) (arrow_function body: (statement_block) @body)]
+"""
 PARAMETERS = "(formal_parameters) @list (arrow_function parameter: (identifier) @single)"
 
 
@@ -71,6 +77,29 @@ def renaming_hazard(text: str) -> str | None:
         return "it does not parse as JavaScript"
     found = hazards(root)
     return describe(*found[0]) if found else None
+
+
+def directives(text: str) -> list[tuple[str, ...]]:
+    """The directive prologue of the file and of each function body that has one, in source order.
+
+    A directive is a statement that is a lone string literal, at the start of a body; its words
+    (between the quotes) are what counts. Folded into an expression (``"a","use strict",x()``) it
+    is no directive: the code loses strict mode, so the engine's output must keep every one.
+    """
+    root = tree(text).root_node
+    bodies = sorted(captures(BODIES, root).get("body", []), key=lambda n: n.start_byte)
+    found = []
+    for body in (root, *bodies):
+        prologue = []
+        for node in body.named_children:
+            if node.type in ("comment", "hash_bang_line"):
+                continue
+            if node.type != "expression_statement" or [c.type for c in node.named_children] != ["string"]:
+                break
+            prologue.append((node.named_children[0].text or b"")[1:-1].decode("utf-8"))
+        if prologue:
+            found.append(tuple(prologue))
+    return found
 
 
 def parses(text: str) -> bool:
