@@ -10,9 +10,11 @@ import json
 import random
 import subprocess
 from pathlib import Path
+from typing import IO, Any
 
 import pytest
 from flask_assets import Bundle
+from webassets.filter import Filter, register_filter
 
 from flask_bust_assets.minify.engines import JS_ENGINES
 from flask_bust_assets.web import commands
@@ -67,7 +69,7 @@ def test_hashbang_line_and_its_line_break_are_kept(tmp_path: Path, engine: str) 
 # (2) "\312": tdewolff-minify wrote the raw byte 0xca, and the build blamed the source.
 @pytest.mark.parametrize("engine", ENGINES)
 def test_octal_escape_keeps_the_string_and_blames_no_source(tmp_path: Path, engine: str) -> None:
-    out, warned = same_in_node(tmp_path, engine, 'var s = "Hello\\312World";\nconsole.log(s, s.length);\n')
+    _, warned = same_in_node(tmp_path, engine, 'var s = "Hello\\312World";\nconsole.log(s, s.length);\n')
     assert len([w for w in warned if "a.js" in w and "not UTF-8" in w]) == (1 if engine == "tdewolff" else 0)
 
 
@@ -78,7 +80,7 @@ def test_octal_escape_keeps_the_string_and_blames_no_source(tmp_path: Path, engi
     [
         f'"a";\n"use strict";\nconsole.log({STRICT});\n',
         f'"use strict";\n"use asm";\nconsole.log({STRICT});\n',
-        f'function f() {{ "a"; "use strict"; g(); return this === undefined; }}\nfunction g() {{}}\nconsole.log(f());\n',
+        'function f() { "a"; "use strict"; g(); return this === undefined; }\nfunction g() {}\nconsole.log(f());\n',
     ],
     ids=["script", "two-directives", "function"],
 )
@@ -107,7 +109,10 @@ def _variants(seed: int) -> list[tuple[str, str]]:
     table += [
         ("directive-nested", nested.format(check="return this === undefined;")),
         ("directive-arrow", f'var a = () => {{ "q"; "use strict"; return {STRICT}; }};\nconsole.log(a());\n'),
-        ("directive-method", f'var o = {{ m() {{ "q"; "use strict"; return this === undefined; }} }};\nconsole.log((0, o.m)());\n'),
+        (
+            "directive-method",
+            'var o = { m() { "q"; "use strict"; return this === undefined; } };\nconsole.log((0, o.m)());\n',
+        ),
         ("directive-single-quotes", f"'a';\n'use strict';\nconsole.log({STRICT});\n"),
         ("not-a-directive", f'x = 1;\n"use strict";\nconsole.log({STRICT}, x);\n'),
     ]
@@ -125,8 +130,31 @@ def test_variants_keep_their_meaning(tmp_path: Path, engine: str, name: str, sou
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_hashbang_counts_only_at_byte_zero(tmp_path: Path, engine: str) -> None:
-    node_run_status = node_run(tmp_path / "late.js", "\n#!/usr/bin/env node\nvar x = 1;\n")[0]
-    assert node_run_status != 0  # node refuses it: not a hashbang
-    out, _, error = built(tmp_path, engine, "\n#!/usr/bin/env node\nvar x = 1;\n")
-    assert out is None and error is not None and "a.js" in error and "line 2" in error
+@pytest.mark.parametrize(("before", "line"), [("\n", 2), ("\ufeff", 1), ("/**/", 1)], ids=["newline", "bom", "comment"])
+def test_hashbang_counts_only_at_byte_zero(tmp_path: Path, engine: str, before: str, line: int) -> None:
+    source = before + "#!/usr/bin/env node\nvar x = 1;\n"
+    assert node_run(tmp_path / "late.js", source)[0] != 0  # node refuses it: not a hashbang
+    out, _, error = built(tmp_path, engine, source)
+    assert out is None and error is not None and "a.js" in error and f"line {line}," in error
+
+
+class _WritesLatin1(Filter):  # type: ignore[misc]
+    """A filter that writes what tdewolff-minify did for "\\312": bytes that are not UTF-8."""
+
+    name = "t25_writes_latin1"
+
+    def output(self, _in: IO[str], out: IO[str], **kw: Any) -> None:
+        out.write(_in.read().encode("utf-8").replace(b"\\312", b"\xca").decode("utf-8"))
+
+
+def test_a_filters_bytes_that_are_not_utf8_are_not_blamed_on_the_sources(tmp_path: Path) -> None:
+    register_filter(_WritesLatin1)
+    write(tmp_path, "static/js/a.js", 'var s = "Hello\\312World";\n')
+    app, assets = make_app(tmp_path)
+    assets.register("js", Bundle("js/a.js", filters="t25_writes_latin1", output="gen/a.%(version)s.js"))
+    with app.app_context():
+        (result,) = commands.build(app.extensions["bust_assets"]).results
+    assert result.error is not None
+    message = str(result.error)
+    assert "a source is not UTF-8" not in message and "a.js is not UTF-8" not in message
+    assert "every source of the bundle is UTF-8, but a filter produced bytes that are not" in message
