@@ -98,6 +98,7 @@ def _variants(seed: int) -> list[tuple[str, str]]:
         ("hashbang-only", "#!/usr/bin/env node"),
         ("hashbang-newline-only", "#!/usr/bin/env node\n"),
         ("hashbang-cr", "#!/usr/bin/env node\r" + body),
+        ("hashbang-line-separator", "#!/usr/bin/env node\u2028" + body),
         ("hashbang-then-comment", "#!/usr/bin/env node\n// a comment\n" + body),
     ]
     for escape in ["\\0", "\\07", "\\377", "\\8", "\\312", "\\1\\12\\123"]:
