@@ -16,7 +16,7 @@ from flask import Flask
 from flask_assets import Bundle
 from webassets.filter import Filter, register_filter
 
-from flask_bust_assets.build import filters, reuse
+from flask_bust_assets.pipeline import filters, reuse
 from flask_bust_assets.web import commands
 
 from .helpers import GEN, MANIFEST, make_app, write

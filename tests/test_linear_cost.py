@@ -22,13 +22,13 @@ from typing import Any
 
 import pytest
 
-from flask_bust_assets.build.digester import Digester
 from flask_bust_assets.core import manifest
 from flask_bust_assets.core.collector import collector_paused
 from flask_bust_assets.core.static import StaticRoot
 from flask_bust_assets.css.references import find_references
 from flask_bust_assets.minify import renaming
 from flask_bust_assets.minify.engines import minify_js
+from flask_bust_assets.pipeline.digester import Digester
 
 from .helpers import file_system_calls, need_executable
 

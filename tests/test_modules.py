@@ -11,7 +11,7 @@ import pytest
 from flask import Flask, render_template_string
 
 from flask_bust_assets import UnknownAssetError
-from flask_bust_assets.build.modules import specifiers
+from flask_bust_assets.pipeline.modules import specifiers
 from flask_bust_assets.web import commands
 
 from .helpers import MANIFEST, make_app, write

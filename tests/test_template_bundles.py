@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from jinja2 import ChoiceLoader, FileSystemLoader, FunctionLoader
 
 from flask_bust_assets import Bundle, BustAssets
-from flask_bust_assets.build.template_bundles import Definition
+from flask_bust_assets.pipeline.template_bundles import Definition
 from flask_bust_assets.web import commands
 
 from .helpers import GEN, MANIFEST, file_system_calls, make_app, run_flask, write

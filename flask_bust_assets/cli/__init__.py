@@ -21,13 +21,13 @@ import click
 import flask_assets
 from flask import current_app
 
-from ..build.clean import DEFAULT_AGE, DEFAULT_KEEP
-from ..build.report import as_json as report_json
-from ..build.report import count
-from ..build.report import table as report_table
-from ..build.sources import SourceWatch
-from ..build.webassets_api import named_bundles
 from ..errors import BustAssetsError
+from ..pipeline.clean import DEFAULT_AGE, DEFAULT_KEEP
+from ..pipeline.report import as_json as report_json
+from ..pipeline.report import count
+from ..pipeline.report import table as report_table
+from ..pipeline.sources import SourceWatch
+from ..pipeline.webassets_api import named_bundles
 from ..web import commands
 from ..web.templating import STATE_KEY
 from .loading import with_app

@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
-from ..build.report import count
-from ..build.report import table as report_table
+from ..pipeline.report import count
+from ..pipeline.report import table as report_table
 
 
 def print_report(report: Any, manifest_path: str, quiet: bool) -> None:

@@ -1,7 +1,7 @@
 """The one tree-sitter JavaScript parser of the package, and its queries, each compiled once.
 
 Protection (protect.py), the renaming engine's checks (trust.py, parameters.py)
-and the module graph (build/modules.py) all read JavaScript through it. A
+and the module graph (pipeline/modules.py) all read JavaScript through it. A
 minification asks about the same input and output several times (hazards,
 parameters, licences; protection when the renaming engine falls back), so the
 trees of the last few texts are remembered.

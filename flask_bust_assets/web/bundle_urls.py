@@ -10,10 +10,10 @@ from urllib.parse import parse_qsl
 from flask import Flask, has_request_context, request, url_for
 from webassets.bundle import ContextWrapper
 
-from ..build.locations import assets_url
-from ..build.template_bundles import Definition
-from ..build.webassets_api import flask_location, named_bundles
 from ..core.manifest import BundleOutput
+from ..pipeline.locations import assets_url
+from ..pipeline.template_bundles import Definition
+from ..pipeline.webassets_api import flask_location, named_bundles
 from .resolvers import Resolver
 
 URL_CACHE_LIMIT = 1024  # script roots x bundles; a proxy header must not grow it forever

@@ -13,8 +13,8 @@ from typing import Any
 import flask_assets
 from flask import has_request_context
 
-from ..build.webassets_api import bound_env, filter_names, named_bundles
 from ..errors import ConfigError, closest
+from ..pipeline.webassets_api import bound_env, filter_names, named_bundles
 from .templating import STATE_KEY
 
 

@@ -13,22 +13,22 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from ..build.check import stale
-from ..build.clean import CleanReport
-from ..build.clean import clean as clean_generations
-from ..build.locations import manifest_files
-from ..build.pipeline import BuildReport, build_all
-from ..build.reuse import BuildCache
-from ..build.sources import SourceWatch
-from ..build.static import StaticPlan
-from ..build.template_bundles import TemplateBundle, collect
-from ..build.webassets_api import named_bundles
 from ..core import manifest
 from ..core.claims import claim_manifest
 from ..core.files import cannot_write
 from ..core.stamps import stamp
 from ..core.static import inside
 from ..errors import ConfigError, ManifestError
+from ..pipeline.check import stale
+from ..pipeline.clean import CleanReport
+from ..pipeline.clean import clean as clean_generations
+from ..pipeline.locations import manifest_files
+from ..pipeline.processor import BuildReport, build_all
+from ..pipeline.reuse import BuildCache
+from ..pipeline.sources import SourceWatch
+from ..pipeline.static import StaticPlan
+from ..pipeline.template_bundles import TemplateBundle, collect
+from ..pipeline.webassets_api import named_bundles
 from ..publish import PublishReport, client, uploads_for
 from ..publish import publish as upload
 from .template_scan import scan_templates
@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # BustState does not import this module: no cycle
 
 def build(state: BustState, progress: Callable[[str], None] | None = None) -> BuildReport:
     """Build every bundle, those written in templates too, and every static file, reusing what
-    the last build learnt (build/reuse.py)."""
+    the last build learnt (pipeline/reuse.py)."""
     settings = state.settings
     problem = cannot_write(settings.cache_folder) if settings.cache_folder else None
     if problem is not None:  # webassets and the build cache write there while building: say so first

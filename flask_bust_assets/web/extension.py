@@ -13,11 +13,11 @@ from flask import Flask, current_app, has_request_context, request
 from flask_assets import Bundle as StockBundle
 from flask_assets import Environment
 
-from ..build import filters as _filters  # noqa: F401  (registers bust_cssmin / bust_jsmin / bust_cssurls)
-from ..build.bundle import BUILDING
-from ..build.hooks import BustManifest, ContentHashVersion
-from ..build.webassets_api import StableKeyCache, named_bundles
 from ..core.digest import DEFAULT_ALGORITHM, DEFAULT_LENGTH
+from ..pipeline import filters as _filters  # noqa: F401  (registers bust_cssmin / bust_jsmin / bust_cssurls)
+from ..pipeline.bundle import BUILDING
+from ..pipeline.hooks import BustManifest, ContentHashVersion
+from ..pipeline.webassets_api import StableKeyCache, named_bundles
 from .bundles import Bundle, adopt, check_filters
 from .checks import check_all
 from .importmap import ImportMaps

@@ -18,9 +18,9 @@ from typing import Any
 from flask import url_for
 from markupsafe import Markup, escape
 
-from ..build.modules import module_graph
 from ..core.manifest import Module, ModuleEntry
 from ..errors import UnknownAssetError
+from ..pipeline.modules import module_graph
 
 
 class ImportMaps:

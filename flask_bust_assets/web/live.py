@@ -6,13 +6,13 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..build.bundle import BuildSettings, build_bundle, write_files
-from ..build.digester import Digester
-from ..build.static import write_digested
 from ..core import generations
 from ..core.files import exclusive_lock
 from ..core.manifest import BundleOutput
 from ..core.static import StaticRoot
+from ..pipeline.bundle import BuildSettings, build_bundle, write_files
+from ..pipeline.digester import Digester
+from ..pipeline.static import write_digested
 
 
 class LiveBuilder:

@@ -17,12 +17,12 @@ from typing import Any, NamedTuple
 from flask import Flask, has_app_context
 from webassets.bundle import ContextWrapper, wrap
 
-from ..build.locations import output_location, static_location
-from ..build.webassets_api import named_bundles
 from ..core.digest import output_path
 from ..core.manifest import BundleOutput
 from ..core.static import StaticRoot
 from ..errors import UnknownBundleError
+from ..pipeline.locations import output_location, static_location
+from ..pipeline.webassets_api import named_bundles
 from .resolvers import Outputs, Resolver
 from .static_urls import MissingStatic, StaticUrls
 

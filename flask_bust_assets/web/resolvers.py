@@ -11,9 +11,9 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Protocol
 
-from ..build.template_bundles import named
 from ..core.manifest import BundleOutput, ManifestData
 from ..errors import UnknownBundleError, closest
+from ..pipeline.template_bundles import named
 
 Outputs = tuple[BundleOutput, ...]
 logger = logging.getLogger("flask_bust_assets")

@@ -8,12 +8,12 @@ from typing import Any
 
 from flask import Flask
 
-from ..build.bundle import BuildSettings
-from ..build.variants import DEFAULT_BROTLI_QUALITY, DEFAULT_STATIC_BROTLI_QUALITY
 from ..core.digest import check_algorithm
 from ..core.manifest import manifest_path
 from ..core.static import StaticRoot, installed
 from ..errors import ConfigError, closest
+from ..pipeline.bundle import BuildSettings
+from ..pipeline.variants import DEFAULT_BROTLI_QUALITY, DEFAULT_STATIC_BROTLI_QUALITY
 from .checks import check_all, checked
 from .stock_settings import stock_cdn_url
 

@@ -13,15 +13,15 @@ from typing import Any
 
 from flask import Flask
 
-from ..build.digester import Digester
-from ..build.locations import manifest_files
-from ..build.sources import SourceWatch, output_globs
-from ..build.webassets_api import named_bundles
 from ..core.digest import split_digested_path
 from ..core.imports import check_libraries
 from ..core.manifest import ManifestData
 from ..core.names import fit
 from ..core.static import Selection
+from ..pipeline.digester import Digester
+from ..pipeline.locations import manifest_files
+from ..pipeline.sources import SourceWatch, output_globs
+from ..pipeline.webassets_api import named_bundles
 from .bundle_urls import BundleUrls, Url
 from .live import LiveBuilder
 from .lookup import DigestedLookup, DigestVerifier, Known, ServedFiles

@@ -16,7 +16,7 @@ from jinja2 import BaseLoader, ChoiceLoader, Environment, PrefixLoader, Template
 from jinja2.nodes import EvalContext, Impossible
 from webassets.ext.jinja2 import AssetsExtension
 
-from ..build.template_bundles import KEY_PREFIX, ON_REQUEST, Definition
+from ..pipeline.template_bundles import KEY_PREFIX, ON_REQUEST, Definition
 
 Declared = tuple[str, int, Definition]  # template name, line, what its tag declares
 ARGUMENTS = ("filters", "output", "debug", "depends")  # the tag's call arguments, in order, then its sources

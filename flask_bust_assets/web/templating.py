@@ -15,10 +15,10 @@ from webassets.exceptions import BundleError
 from webassets.ext.jinja2 import AssetsExtension
 from webassets.utils import is_url
 
-from ..build.webassets_api import named_bundles
 from ..core.digest import VERSION_PLACEHOLDER, content_digest, integrity
 from ..core.static import inside
 from ..errors import UnknownBundleError, closest
+from ..pipeline.webassets_api import named_bundles
 
 STATE_KEY = "bust_assets"
 

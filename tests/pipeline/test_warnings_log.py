@@ -1,4 +1,4 @@
-"""build/warnings_log.py: what a build reports as its warnings."""
+"""pipeline/warnings_log.py: what a build reports as its warnings."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import warnings
 
 import pytest
 
-from flask_bust_assets.build.warnings_log import build_warnings
 from flask_bust_assets.errors import ReferenceWarning
+from flask_bust_assets.pipeline.warnings_log import build_warnings
 
 
 def test_a_build_reports_its_warnings_each_time_but_not_a_stray_resource_warning() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from flask_assets import Bundle
 from webassets.filter import Filter, register_filter
 
-from flask_bust_assets.build.report import rows, table
+from flask_bust_assets.pipeline.report import rows, table
 from flask_bust_assets.web import commands
 
 from ..helpers import make_app, need_executable, npm_install, write

@@ -1,4 +1,4 @@
 """The build over a webassets environment: bundles, static files, variants, manifest, reuse, check, clean.
 
-No Flask here; build/webassets_api.py is the one module touching webassets' private API.
+No Flask here; pipeline/webassets_api.py is the one module touching webassets' private API.
 """

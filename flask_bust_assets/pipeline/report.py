@@ -7,7 +7,7 @@ from typing import Any
 
 from ..core.files import ENCODINGS
 from .bundle import BuiltFile
-from .pipeline import BuildReport
+from .processor import BuildReport
 
 
 def _variant_size(abspath: str, encoding: str) -> int | None:

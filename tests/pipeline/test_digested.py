@@ -1,4 +1,4 @@
-"""build/digested.py: a digested file's bytes, read back from its source when written."""
+"""pipeline/digested.py: a digested file's bytes, read back from its source when written."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from flask_bust_assets import BuildError
-from flask_bust_assets.build.digester import Digester
 from flask_bust_assets.core.static import StaticRoot
+from flask_bust_assets.pipeline.digester import Digester
 
 
 def digester(tmp_path: Path) -> Digester:

@@ -1,6 +1,6 @@
 """The webassets Version and Manifest this package plugs in, thin over digest.py.
 
-Our own build (build.py) computes versions itself; these classes make the stock
+Our own build (processor.py) computes versions itself; these classes make the stock
 webassets paths (ad-hoc bundles written in templates, ``bundle.urls()``) name
 files by content hash too.
 """
@@ -45,7 +45,7 @@ class ContentHashVersion(Version):  # type: ignore[misc]
 class BustManifest(Manifest):  # type: ignore[misc]
     """webassets' view of our JSON manifest (``BUST_ASSETS_MANIFEST``).
 
-    build.py writes that file once every output exists; this class lets
+    processor.py writes that file once every output exists; this class lets
     webassets' own paths (``assets["name"].urls()``, ad-hoc template bundles)
     read the digests it holds. Versions webassets builds itself are only
     remembered in memory, so they never race with our atomic manifest writes.

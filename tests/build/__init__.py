@@ -1,1 +1,0 @@
-"""Unit tests of flask_bust_assets.build."""

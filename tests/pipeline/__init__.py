@@ -1,0 +1,1 @@
+"""Unit tests of flask_bust_assets.pipeline."""
