@@ -21,7 +21,7 @@ import rjsmin
 
 from ..errors import BuildError, ConfigError, MinifyWarning
 from . import hashbang
-from .protect import ProtectionError, protect_css, protect_js
+from .protect import ProtectionError, joined_tokens, protect_css, protect_js
 from .renaming import INSTALL, available, minify_renaming, with_licences
 from .trust import NotJavaScript, Untrusted
 
@@ -145,14 +145,29 @@ def minify_js(
                 "BUST_ASSETS_INVALID_JS = 'warn' to serve such files unminified"
             ) from None
         return _unminified(text, source, f"it does not parse as JavaScript ({exc})")
-    return _run(JS_ENGINES[engine], protected.text, protected.restore, keep_licence, text, source, engine)
+    return _run(_unjoined(JS_ENGINES[engine]), protected.text, protected.restore, keep_licence, text, source, engine)
+
+
+def _unjoined(run_engine: Engine) -> Engine:
+    """``run_engine``, refusing output where removed space joined two tokens into one."""
+
+    def run(text: str, keep: bool) -> str:
+        if "<!--" in text or "-->" in text:
+            # A script reads them as comments, a module as operators, tree-sitter as either.
+            raise ProtectionError("it has <!-- or --> outside strings and comments, which a script reads as a comment")
+        minified = run_engine(text, keep)
+        if joined_tokens(text, minified):
+            raise ProtectionError("it joined two tokens into a comment (<!--, -->) or a number's member (1.a)")
+        return minified
+
+    return run
 
 
 def _whitespace(text: str, keep_licence: bool) -> str | None:
     """``text`` (renamed where that was safe) with the whitespace of the rest removed, or None."""
     try:
         protected = protect_js(text, keep_licence=keep_licence)
-        return protected.restore(JS_ENGINES["tdewolff"](protected.text, keep_licence))
+        return protected.restore(_unjoined(JS_ENGINES["tdewolff"])(protected.text, keep_licence))
     except ProtectionError:
         return None  # the caller minifies the original with rjsmin instead
 

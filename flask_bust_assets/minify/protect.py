@@ -154,7 +154,9 @@ def carry_css_spans(old: str, new: str, edits: list[tuple[int, int, int]]) -> No
 
 
 # What every engine must copy verbatim, and the identifiers among which escaped ones hide.
-JS_CONSTRUCTS = "[(template_string) (regex) (string) (comment)] @node"
+JS_CONSTRUCTS = "[(template_string) (regex) (string) (comment) (html_comment)] @node"
+# A line break for ASI: a comment holding one counts as one (ECMA-262, 12.4).
+LINE_BREAKS = (b"\n", b"\r", "\u2028".encode(), "\u2029".encode())
 JS_NAMES = (
     "[(identifier) (property_identifier) (shorthand_property_identifier) "
     "(shorthand_property_identifier_pattern) (private_property_identifier)] @node"
@@ -176,9 +178,10 @@ def protect_js(text: str, *, keep_licence: bool) -> Protected:
     for node in _js_spans(tree.root_node, keep_licence, escapes=b"\\" in source):
         pieces.append(source[cursor : node.start_byte])
         original = source[node.start_byte : node.end_byte]
-        if node.type == "comment":
-            # A block comment holding a line break counts as one for ASI.
-            pieces.append(b"\n" if b"\n" in original else b" ")
+        if node.type in ("comment", "html_comment"):
+            # Dropped here, not by the engine: rjsmin joins `return/*\n*/1` into `return 1` and
+            # reads `<!-- note` (a comment in a script) as code.
+            pieces.append(b"\n" if any(mark in original for mark in LINE_BREAKS) else b" ")
         elif node.type.endswith("identifier"):
             # var \u0061bc: rjsmin drops the space before a backslash, making "var\u0061bc" one
             # identifier. An identifier-shaped placeholder keeps the space an identifier needs.
@@ -205,11 +208,26 @@ def _js_spans(root: Any, keep_licence: bool, *, escapes: bool) -> list[Any]:
     for node in sorted(captured, key=lambda n: n.start_byte):
         if node.start_byte < end:
             continue  # inside a template literal already protected whole
-        if node.type == "comment" and (keep_licence or not (node.text or b"").startswith(b"/*!")):
-            continue
+        if node.type == "comment" and keep_licence and is_licence(node.text or b""):
+            continue  # the engine keeps it
         found.append(node)
         end = node.end_byte
     return found
+
+
+def is_licence(comment: bytes) -> bool:
+    """True for a comment every engine keeps when asked to: ``/*!`` (rjsmin's rule)."""
+    return comment.startswith(b"/*!")
+
+
+# Tokens an engine may join into something else once the space between them is gone:
+# `b < !--c` into `b<!--c` (a comment in a script), `--c\n-->` likewise, `1 .a` into `1.a`.
+JOINED = re.compile(r"<!--|-->|(?<![\w$.])(?:0|[1-9][0-9_]*)\.[A-Za-z_$]")
+
+
+def joined_tokens(protected: str, minified: str) -> bool:
+    """True if ``minified`` has more of the JOINED shapes than ``protected`` (both with placeholders)."""
+    return len(JOINED.findall(minified)) > len(JOINED.findall(protected))
 
 
 def _first_error(node: Any) -> str:
