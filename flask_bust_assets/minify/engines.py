@@ -21,7 +21,7 @@ import rjsmin
 
 from ..errors import BuildError, ConfigError, MinifyWarning
 from . import hashbang
-from .protect import ProtectionError, joined_tokens, protect_css, protect_js
+from .protect import HTML_COMMENT, ProtectionError, joined_tokens, protect_css, protect_js
 from .renaming import INSTALL, available, minify_renaming, with_licences
 from .trust import NotJavaScript, Untrusted
 
@@ -152,9 +152,12 @@ def _unjoined(run_engine: Engine) -> Engine:
     """``run_engine``, refusing output where removed space joined two tokens into one."""
 
     def run(text: str, keep: bool) -> str:
-        if "<!--" in text or "-->" in text:
+        if HTML_COMMENT.search(text):
             # A script reads them as comments, a module as operators, tree-sitter as either.
-            raise ProtectionError("it has <!-- or --> outside strings and comments, which a script reads as a comment")
+            raise ProtectionError(
+                "it has <!--, or --> at the start of a line, outside strings and comments, "
+                "which a script reads as a comment"
+            )
         minified = run_engine(text, keep)
         if joined_tokens(text, minified):
             raise ProtectionError("it joined two tokens into a comment (<!--, -->) or a number's member (1.a)")

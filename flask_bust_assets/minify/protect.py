@@ -220,9 +220,12 @@ def is_licence(comment: bytes) -> bool:
     return comment.startswith(b"/*!")
 
 
+# What a script reads as an HTML-like comment: `<!--` anywhere, `-->` only where it opens a line
+# (after spaces; comments are gone by then). `while (i-->0)` is a decrement and a comparison.
+HTML_COMMENT = re.compile(r"<!--|(?:^|[\n\r\u2028\u2029])[^\S\n\r\u2028\u2029]*-->")
 # Tokens an engine may join into something else once the space between them is gone:
 # `b < !--c` into `b<!--c` (a comment in a script), `--c\n-->` likewise, `1 .a` into `1.a`.
-JOINED = re.compile(r"<!--|-->|(?<![\w$.])(?:0|[1-9][0-9_]*)\.[A-Za-z_$]")
+JOINED = re.compile(rf"{HTML_COMMENT.pattern}|(?<![\w$.])(?:0|[1-9][0-9_]*)\.[A-Za-z_$]")
 
 
 def joined_tokens(protected: str, minified: str) -> bool:
